@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { issue, operationOutcome } from '../model/operation-outcome.ts';
+import { fhirBasePath, fhirBaseUrl, projectPath, type Config } from './config.ts';
+import { installErrorHandler } from './errors.ts';
+import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
+import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
+import { openDatabase, type Db } from './store/database.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CONSOLE_DIR = path.join(ROOT, 'dist/console');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** A ClientApplication is a few kilobytes; anything near this is abuse, not data. */
+export const BODY_LIMIT = 256 * 1024;
+
+export type AppOptions = {
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built console from dist/console (default: when it exists). */
+  consoleDir?: string | false;
+};
+
+export type App = FastifyInstance & { store: ClientApplicationStore; db: Db };
+
+export function databaseFile(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'client-admin.sqlite');
+}
+
+/** Builds the whole server without listening: what main.ts starts and what tests inject into. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const db = openDatabase(databaseFile(config));
+  const store = createClientApplicationStore(db);
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // Ids are case-sensitive and "a/" is not "a": no normalisation of paths.
+    routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  app.decorate('store', store);
+  app.decorate('db', db);
+  app.addHook('onClose', async () => db.close());
+
+  installErrorHandler(app);
+
+  // Graceful close (main.ts): responses finished while closing ask the client to drop its
+  // keep-alive connection, so close() does not wait on idle sockets until a timeout.
+  let isClosing = false;
+  app.addHook('preClose', async () => {
+    isClosing = true;
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (isClosing) reply.header('connection', 'close');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
+          "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+      );
+    }
+    return payload;
+  });
+
+  await app.register(fhirRoutes, {
+    prefix: fhirBasePath(config),
+    store,
+    fhirBaseUrl: fhirBaseUrl(config),
+    version: VERSION,
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  // Runtime settings of the console, so one build runs against any deployment.
+  app.get('/config.json', async (_request, reply) =>
+    reply.header('cache-control', 'no-cache').send({ fhirBaseUrl: fhirBaseUrl(config) }),
+  );
+
+  const consoleDir = options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir && path.resolve(options.consoleDir);
+  const hasConsole = consoleDir !== false && fs.existsSync(path.join(consoleDir, 'index.html'));
+  if (hasConsole) {
+    await app.register(fastifyStatic, { root: consoleDir, wildcard: false, index: ['index.html'] });
+  }
+
+  const apiPrefix = projectPath(config);
+  app.setNotFoundHandler(async (request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (url.startsWith(fhirBasePath(config))) {
+      return reply
+        .code(404)
+        .type(FHIR_JSON)
+        .send(
+          operationOutcome([
+            issue(
+              'not-supported',
+              `${request.method} ${url.slice(fhirBasePath(config).length) || '/'} is not supported: this server stores ClientApplication resources only (see /metadata).`,
+            ),
+          ]),
+        );
+    }
+    // The console is a single-page app: its routes are client-side, so unknown GETs get index.html.
+    if (hasConsole && request.method === 'GET' && !url.startsWith(apiPrefix) && request.headers.accept?.includes('text/html')) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return reply.code(404).type(FHIR_JSON).send(operationOutcome([issue('not-found', `Nothing is served at ${url}.`)]));
+  });
+
+  return app as unknown as App;
+}

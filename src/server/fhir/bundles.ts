@@ -1,0 +1,84 @@
+import type { ClientApplication } from '../../model/client-application.ts';
+import type { ClientApplicationVersion } from '../store/client-applications.ts';
+
+export function weakEtag(versionId: number | string): string {
+  return `W/"${versionId}"`;
+}
+
+export function searchsetBundle(options: {
+  fhirBaseUrl: string;
+  total: number | undefined;
+  resources: ClientApplication[];
+  links: { relation: 'self' | 'next' | 'previous'; url: string }[];
+}) {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(options.total === undefined ? {} : { total: options.total }),
+    link: options.links,
+    entry: options.resources.map((resource) => ({
+      fullUrl: `${options.fhirBaseUrl}/ClientApplication/${resource.id}`,
+      resource,
+      search: { mode: 'match' },
+    })),
+  };
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  POST: '201 Created',
+  PUT: '200 OK',
+  PATCH: '200 OK',
+  DELETE: '204 No Content',
+};
+
+/** A history Bundle (https://hl7.org/fhir/R4/http.html#history): newest first, deletions without a resource. */
+export function historyBundle(options: {
+  fhirBaseUrl: string;
+  total: number;
+  versions: ClientApplicationVersion[];
+  links: { relation: 'self' | 'next' | 'previous'; url: string }[];
+}) {
+  return {
+    resourceType: 'Bundle',
+    type: 'history',
+    total: options.total,
+    link: options.links,
+    entry: options.versions.map((v) => {
+      const fullUrl = `${options.fhirBaseUrl}/ClientApplication/${v.id}`;
+      const status = v.versionId === 1 ? '201 Created' : (STATUS_TEXT[v.method] ?? '200 OK');
+      return {
+        fullUrl,
+        ...(v.resource ? { resource: v.resource } : {}),
+        request: {
+          method: v.method,
+          url: v.method === 'POST' ? 'ClientApplication' : `ClientApplication/${v.id}`,
+        },
+        response: {
+          status,
+          etag: weakEtag(v.versionId),
+          lastModified: v.lastUpdated,
+        },
+      };
+    }),
+  };
+}
+
+export function pageLinks(options: {
+  url: (query: string) => string;
+  queryFor: (count: number, offset: number) => string;
+  count: number;
+  offset: number;
+  total: number | undefined;
+  returned: number;
+}): { relation: 'self' | 'next' | 'previous'; url: string }[] {
+  const { count, offset, total, returned } = options;
+  const links: { relation: 'self' | 'next' | 'previous'; url: string }[] = [
+    { relation: 'self', url: options.url(options.queryFor(count, offset)) },
+  ];
+  const hasNext = count > 0 && (total === undefined ? returned === count : offset + count < total);
+  if (hasNext) links.push({ relation: 'next', url: options.url(options.queryFor(count, offset + count)) });
+  if (offset > 0 && count > 0) {
+    links.push({ relation: 'previous', url: options.url(options.queryFor(count, Math.max(0, offset - count))) });
+  }
+  return links;
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fhirHttp } from '../../test-support/http.ts';
+import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
+import { parseSearchParams } from './search-params.ts';
+
+let server: TestServer;
+let http: ReturnType<typeof fhirHttp>;
+
+const client = (id: string, name: string, grantType: string[]) => ({
+  resourceType: 'ClientApplication',
+  id,
+  name,
+  grantType,
+  responseTypes: 'code',
+  ...(grantType.includes('client_credentials') ? { secret: `secret-for-${id}` } : {}),
+  ...(grantType.includes('authorization_code') ? { redirectUri: [`https://${id}.example.com/cb`] } : {}),
+});
+
+const names = (body: { entry?: { resource: { name: string } }[] }) => (body.entry ?? []).map((e) => e.resource.name);
+
+let beforeSecondBatch: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  http = fhirHttp(server);
+  const first = [
+    client('alpha', 'Alpha Portal', ['authorization_code']),
+    client('alpine', 'alpine backend', ['client_credentials']),
+    client('beta', 'Beta', ['authorization_code', 'refresh_token']),
+    client('gamma', 'Gamma', ['client_credentials', 'basic_auth']),
+  ];
+  for (const c of first) expect((await http(`/ClientApplication/${c.id}`, { method: 'PUT', body: c })).status).toBe(201);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  beforeSecondBatch = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 25; i++) {
+    const c = client(`page-${String(i).padStart(2, '0')}`, `Paged ${String(i).padStart(2, '0')}`, ['authorization_code']);
+    expect((await http(`/ClientApplication/${c.id}`, { method: 'PUT', body: c })).status).toBe(201);
+  }
+  await http('/ClientApplication/gamma', { method: 'DELETE' });
+});
+afterAll(async () => server.close());
+
+describe('search', () => {
+  it('matches name by case-insensitive prefix, sorted by name', async () => {
+    const res = await http('/ClientApplication?name=ALP');
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('searchset');
+    expect(res.body.total).toBe(2);
+    expect(names(res.body)).toEqual(['alpine backend', 'Alpha Portal'].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    expect(names((await http('/ClientApplication?name=portal')).body)).toEqual([]);
+  });
+
+  it('ORs comma-separated values and ANDs repeated parameters', async () => {
+    expect(names((await http('/ClientApplication?name=alpha,beta')).body)).toEqual(['Alpha Portal', 'Beta']);
+    const both = await http('/ClientApplication?grantType=authorization_code&grantType=refresh_token');
+    expect(names(both.body)).toEqual(['Beta']);
+  });
+
+  it('filters by grantType, with or without the code system, and never returns deleted clients', async () => {
+    const res = await http('/ClientApplication?grantType=client_credentials');
+    expect(names(res.body)).toEqual(['alpine backend']);
+    const withSystem = await http(
+      `/ClientApplication?grantType=${encodeURIComponent('https://haste.health/fhir/CodeSystem/ClientApplicationGrantType|client_credentials')}`,
+    );
+    expect(names(withSystem.body)).toEqual(['alpine backend']);
+    const bad = await http('/ClientApplication?grantType=implicit');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issue[0].diagnostics).toMatch(/implicit/);
+  });
+
+  it('filters by _id and _lastUpdated with prefixes', async () => {
+    expect(names((await http('/ClientApplication?_id=beta,alpha')).body)).toEqual(['Alpha Portal', 'Beta']);
+    const after = await http(`/ClientApplication?_lastUpdated=ge${encodeURIComponent(beforeSecondBatch)}&_count=100`);
+    expect(after.body.total).toBe(25);
+    const before = await http(`/ClientApplication?_lastUpdated=lt${encodeURIComponent(beforeSecondBatch)}`);
+    expect(names(before.body).sort()).toEqual(['Alpha Portal', 'Beta', 'alpine backend'].sort());
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await http(`/ClientApplication?_lastUpdated=${today}&_count=0`)).body.total).toBe(28);
+    expect((await http('/ClientApplication?_lastUpdated=yesterday')).status).toBe(400);
+  });
+
+  it('sorts by _lastUpdated descending', async () => {
+    const res = await http('/ClientApplication?_sort=-_lastUpdated&_count=2');
+    expect(names(res.body)).toEqual(['Paged 24', 'Paged 23']);
+    expect((await http('/ClientApplication?_sort=secret')).status).toBe(400);
+  });
+
+  it('pages with _count and _offset; Bundles carry total and self/next/previous links that work', async () => {
+    const first = await http('/ClientApplication?name=paged&_count=10');
+    expect(first.body.total).toBe(25);
+    expect(names(first.body)).toHaveLength(10);
+    const link = (body: { link: { relation: string; url: string }[] }, relation: string) =>
+      body.link.find((l) => l.relation === relation)?.url;
+    expect(link(first.body, 'previous')).toBeUndefined();
+    const seen = [...names(first.body)];
+    let next = link(first.body, 'next');
+    let pages = 1;
+    while (next) {
+      const page = await fetch(next).then((r) => r.json());
+      seen.push(...names(page));
+      expect(link(page, 'previous')).toBeDefined();
+      next = link(page, 'next');
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `Paged ${String(i).padStart(2, '0')}`));
+    const self = link(first.body, 'self');
+    expect(self).toContain('name=paged');
+  });
+
+  it('defaults to 20 per page, caps _count at 100, and answers _count=0 with the total only', async () => {
+    expect((await http('/ClientApplication')).body.entry).toHaveLength(20);
+    const capped = await http('/ClientApplication?_count=1000');
+    expect(capped.status).toBe(200);
+    expect(capped.body.link[0].url).toContain('_count=100');
+    const countOnly = await http('/ClientApplication?_count=0');
+    expect(countOnly.body.total).toBe(28);
+    expect(countOnly.body.entry).toEqual([]);
+    expect((await http('/ClientApplication?_count=-1')).status).toBe(400);
+    expect((await http('/ClientApplication?_total=none')).body.total).toBeUndefined();
+  });
+
+  it('is served by indexes (EXPLAIN QUERY PLAN)', () => {
+    const plan = (query: string) => {
+      const parsed = parseSearchParams(Object.fromEntries(new URLSearchParams(query)));
+      if ('problems' in parsed) throw new Error('bad query');
+      return server.app.store.explainSearch(parsed.query).join('\n');
+    };
+    expect(plan('name=alp')).toMatch(/USING INDEX client_application_name \(name_key>\? AND name_key<\?\)/);
+    expect(plan('name=alp')).not.toMatch(/SCAN client_application\b(?! USING)/);
+    expect(plan('_sort=-_lastUpdated')).toMatch(/USING INDEX client_application_updated/);
+    expect(plan('')).toMatch(/USING INDEX client_application_name/);
+    expect(plan('grantType=client_credentials')).toMatch(/SEARCH g USING PRIMARY KEY \(grant_type=\? AND id=\?\)/);
+    expect(plan('grantType=client_credentials')).not.toMatch(/TEMP B-TREE/);
+    expect(plan('_sort=name')).not.toMatch(/TEMP B-TREE/);
+  });
+});

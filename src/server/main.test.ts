@@ -1,0 +1,117 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, tempDataDir } from '../test-support/test-server.ts';
+
+// The real entry point as `npm start` runs it: a child process, its stdout, its signals.
+
+const MAIN = path.resolve(import.meta.dirname, 'main.ts');
+const children: ChildProcessWithoutNullStreams[] = [];
+
+function startMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+  });
+  children.push(child);
+  let output = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of waiters.filter((w) => w.pattern.test(output))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => output,
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(output)) return resolve();
+        waiters.push({ pattern, resolve });
+        void exited.then((code) => reject(new Error(`exited with ${code} before ${pattern}: ${output}`)));
+      }),
+  };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+const portal = {
+  resourceType: 'ClientApplication',
+  id: 'in-flight',
+  name: 'In flight',
+  grantType: ['authorization_code'],
+  responseTypes: 'code',
+  redirectUri: ['https://portal.example.com/cb'],
+  secret: 'a-secret-that-takes-a-while-to-hash',
+};
+
+describe('npm start (src/server/main.ts)', () => {
+  it('prints where to log in and the API URLs, and serves /metadata', async () => {
+    const port = await freePort();
+    const dataDir = tempDataDir();
+    const main = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    await main.waitFor(/Client Admin is running/);
+    const base = `http://localhost:${port}/w/default/default/api/v1/fhir/r4`;
+    expect(main.output()).toContain(`Console           http://localhost:${port}/`);
+    expect(main.output()).toContain(`FHIR API (R4)     ${base}`);
+    const metadata = await fetch(`http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/metadata`);
+    expect(metadata.status).toBe(200);
+    expect(((await metadata.json()) as { resourceType: string }).resourceType).toBe('CapabilityStatement');
+    expect(fs.existsSync(path.join(dataDir, 'client-admin.sqlite'))).toBe(true);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+  });
+
+  it('finishes an in-flight write on SIGTERM, exits 0, and the write is there after a restart', async () => {
+    const port = await freePort();
+    const dataDir = tempDataDir();
+    const main = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    await main.waitFor(/Client Admin is running/);
+    const url = `http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/ClientApplication/in-flight`;
+    const response = fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(portal),
+    });
+    await main.waitFor(/"method":"PUT"/);
+    main.child.kill('SIGTERM');
+    expect((await response).status).toBe(201);
+    expect(await main.exited).toBe(0);
+    expect(main.output()).toMatch(/shutting down/);
+    expect(main.output()).not.toContain(portal.secret);
+
+    const again = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    await again.waitFor(/Client Admin is running/);
+    const read = await fetch(url);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('W/"1"');
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
+
+  it('refuses invalid configuration with a readable list and exit code 1, no stack trace', async () => {
+    const main = startMain({ PORT: 'eighty', PUBLIC_URL: 'not a url' });
+    expect(await main.exited).toBe(1);
+    expect(main.output()).toMatch(/Invalid configuration:\n {2}- PORT: must be a whole number/);
+    expect(main.output()).toMatch(/PUBLIC_URL/);
+    expect(main.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses an unusable SEED_BUNDLE with one clear line', async () => {
+    const dataDir = tempDataDir();
+    const seed = path.join(dataDir, 'seed.json');
+    fs.writeFileSync(seed, '{"resourceType":"Bundle","type":"collection"}');
+    const main = startMain({ PORT: String(await freePort()), DATA_DIR: dataDir, SEED_BUNDLE: seed });
+    expect(await main.exited).toBe(1);
+    expect(main.output()).toMatch(/SEED_BUNDLE .* is not a transaction or batch Bundle/);
+    expect(main.output()).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,368 @@
+import type { ClientApplication } from '../../model/client-application.ts';
+import { SECRET_TAG } from '../../model/client-application.ts';
+import type Database from 'better-sqlite3';
+import type { Db } from './database.ts';
+
+// The ClientApplication store: the current version of each resource (with its secret hash),
+// every version ever written (history/vread, never a secret), and a grant-type side table so
+// `grantType=` searches use an index. Every write is one SQLite transaction that reads the
+// current version, lets the caller decide, and writes: a compare-and-set on the version.
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type SecretChange = { kind: 'keep' } | { kind: 'set'; hash: string } | { kind: 'remove' };
+
+export type CurrentClientApplication = {
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  /** null when the current version is a deletion. */
+  resource: ClientApplication | null;
+  secretHash: string | null;
+};
+
+export type ClientApplicationVersion = {
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  method: WriteMethod;
+  /** null for a deletion. */
+  resource: ClientApplication | null;
+};
+
+export type Decision<F> =
+  | { resource: ClientApplication; secret: SecretChange; method: Exclude<WriteMethod, 'DELETE'> }
+  | { failure: F };
+
+export type SaveResult<F> =
+  | { ok: true; created: boolean; resource: ClientApplication }
+  | { ok: false; failure: F };
+
+export type RemoveResult =
+  | { kind: 'not-found' }
+  | { kind: 'already-deleted'; versionId: number }
+  | { kind: 'deleted'; versionId: number; lastUpdated: string };
+
+export type LastUpdatedFilter = { op: 'gt' | 'ge' | 'lt' | 'le' | 'eq'; start: string; end: string };
+
+export type SortKey = { key: 'name' | 'lastUpdated' | 'id'; descending: boolean };
+
+export type SearchQuery = {
+  // Each inner list is OR-ed (commas in one parameter); the outer lists are AND-ed (repeats).
+  /** Case-insensitive name prefixes. */
+  names?: string[][];
+  grantTypes?: string[][];
+  ids?: string[][];
+  lastUpdated?: LastUpdatedFilter[];
+  sort: SortKey[];
+  count: number;
+  offset: number;
+  withTotal: boolean;
+};
+
+export type ChangeEvent = { id: string; kind: 'created' | 'updated' | 'deleted'; isSecretChanged: boolean };
+
+type CurrentRow = {
+  id: string;
+  version_id: number;
+  last_updated: string;
+  deleted: number;
+  resource: string | null;
+  secret_hash: string | null;
+};
+
+type HistoryRow = { id: string; version_id: number; last_updated: string; method: string; resource: string | null };
+
+/** Lower-cased, NFC-normalised form used for the case-insensitive name index. */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+// Greater than every other code point in SQLite's BINARY (UTF-8 memcmp) order, so
+// `key >= p AND key < p || MAX` is exactly "starts with p" and can use the index.
+const MAX_CODE_POINT = '\u{10FFFF}';
+
+const SORT_COLUMNS: Record<SortKey['key'], string> = { name: 'name_key', lastUpdated: 'last_updated', id: 'id' };
+
+export function createClientApplicationStore(db: Db, options: { now?: () => Date } = {}) {
+  const now = options.now ?? (() => new Date());
+  const listeners = new Set<(event: ChangeEvent) => void>();
+
+  const selectCurrent = db.prepare<[string], CurrentRow>(
+    'SELECT id, version_id, last_updated, deleted, resource, secret_hash FROM client_application WHERE id = ?',
+  );
+  const insertCurrent = db.prepare(
+    `INSERT INTO client_application (id, version_id, last_updated, deleted, name_key, resource, secret_hash)
+     VALUES (@id, @versionId, @lastUpdated, @deleted, @nameKey, @resource, @secretHash)`,
+  );
+  // The WHERE on version_id is the compare-and-set: it only matches the version the caller saw.
+  const updateCurrent = db.prepare(
+    `UPDATE client_application
+        SET version_id = @versionId, last_updated = @lastUpdated, deleted = @deleted,
+            name_key = @nameKey, resource = @resource, secret_hash = @secretHash
+      WHERE id = @id AND version_id = @versionId - 1`,
+  );
+  const insertHistory = db.prepare(
+    `INSERT INTO client_application_history (id, version_id, last_updated, method, resource)
+     VALUES (@id, @versionId, @lastUpdated, @method, @resource)`,
+  );
+  const deleteGrants = db.prepare('DELETE FROM client_application_grant WHERE id = ?');
+  const insertGrant = db.prepare('INSERT OR IGNORE INTO client_application_grant (grant_type, id) VALUES (?, ?)');
+  const selectVersion = db.prepare<[string, number], HistoryRow>(
+    'SELECT id, version_id, last_updated, method, resource FROM client_application_history WHERE id = ? AND version_id = ?',
+  );
+
+  const statements = new Map<string, Database.Statement<unknown[]>>();
+  function prepared(sql: string) {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare<unknown[]>(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  function toCurrent(row: CurrentRow): CurrentClientApplication {
+    return {
+      id: row.id,
+      versionId: row.version_id,
+      lastUpdated: row.last_updated,
+      resource: row.deleted || row.resource === null ? null : (JSON.parse(row.resource) as ClientApplication),
+      secretHash: row.secret_hash,
+    };
+  }
+
+  function toVersion(row: HistoryRow): ClientApplicationVersion {
+    return {
+      id: row.id,
+      versionId: row.version_id,
+      lastUpdated: row.last_updated,
+      method: row.method as WriteMethod,
+      resource: row.resource === null ? null : (JSON.parse(row.resource) as ClientApplication),
+    };
+  }
+
+  function emit(event: ChangeEvent) {
+    for (const listener of listeners) listener(event);
+  }
+
+  function withMeta(resource: ClientApplication, versionId: number, lastUpdated: string, hasSecret: boolean) {
+    // Whatever the secret, it never reaches a stored resource: only its hash column holds it.
+    const { secret: _secret, meta, ...rest } = resource;
+    const tags = (meta?.tag ?? []).filter((t) => t.system !== SECRET_TAG.system);
+    if (hasSecret) tags.push({ ...SECRET_TAG });
+    const { versionId: _v, lastUpdated: _l, tag: _t, ...otherMeta } = meta ?? {};
+    return {
+      ...rest,
+      id: resource.id,
+      meta: { ...otherMeta, versionId: String(versionId), lastUpdated, ...(tags.length ? { tag: tags } : {}) },
+    } as ClientApplication;
+  }
+
+  function save<F>(id: string, decide: (current: CurrentClientApplication | undefined) => Decision<F>): SaveResult<F> {
+    const run = db.transaction((): SaveResult<F> & { event?: ChangeEvent } => {
+      const row = selectCurrent.get(id);
+      const current = row ? toCurrent(row) : undefined;
+      const decision = decide(current);
+      if ('failure' in decision) return { ok: false, failure: decision.failure };
+
+      const versionId = (current?.versionId ?? 0) + 1;
+      const lastUpdated = now().toISOString();
+      const secretHash =
+        decision.secret.kind === 'set'
+          ? decision.secret.hash
+          : decision.secret.kind === 'remove'
+            ? null
+            : (current?.secretHash ?? null);
+      const resource = withMeta({ ...decision.resource, id }, versionId, lastUpdated, secretHash !== null);
+      const json = JSON.stringify(resource);
+      const values = {
+        id,
+        versionId,
+        lastUpdated,
+        deleted: 0,
+        nameKey: nameKey(resource.name),
+        resource: json,
+        secretHash,
+      };
+      if (current) {
+        if (updateCurrent.run(values).changes !== 1) throw new Error('concurrent write detected');
+      } else {
+        insertCurrent.run(values);
+      }
+      insertHistory.run({ id, versionId, lastUpdated, method: decision.method, resource: json });
+      deleteGrants.run(id);
+      for (const grantType of resource.grantType) insertGrant.run(grantType, id);
+      const created = current?.resource == null;
+      return {
+        ok: true,
+        created,
+        resource,
+        event: {
+          id,
+          kind: created ? 'created' : 'updated',
+          isSecretChanged: secretHash !== (current?.secretHash ?? null),
+        },
+      };
+    });
+    // IMMEDIATE: take the write lock before reading, so the read-decide-write cannot interleave
+    // with another connection's write to the same file.
+    const { event, ...result } = run.immediate();
+    if (event) emit(event);
+    return result;
+  }
+
+  function remove(id: string): RemoveResult {
+    const run = db.transaction((): RemoveResult => {
+      const row = selectCurrent.get(id);
+      if (!row) return { kind: 'not-found' };
+      if (row.deleted) return { kind: 'already-deleted', versionId: row.version_id };
+      const versionId = row.version_id + 1;
+      const lastUpdated = now().toISOString();
+      updateCurrent.run({
+        id,
+        versionId,
+        lastUpdated,
+        deleted: 1,
+        nameKey: null,
+        resource: null,
+        secretHash: null,
+      });
+      insertHistory.run({ id, versionId, lastUpdated, method: 'DELETE', resource: null });
+      deleteGrants.run(id);
+      return { kind: 'deleted', versionId, lastUpdated };
+    });
+    const result = run.immediate();
+    if (result.kind === 'deleted') emit({ id, kind: 'deleted', isSecretChanged: true });
+    return result;
+  }
+
+  function searchWhere(query: SearchQuery): { sql: string; params: unknown[] } {
+    const clauses = ['deleted = 0'];
+    const params: unknown[] = [];
+    for (const names of query.names ?? []) {
+      clauses.push(`(${names.map(() => '(name_key >= ? AND name_key < ?)').join(' OR ')})`);
+      for (const name of names) {
+        const key = nameKey(name);
+        params.push(key, key + MAX_CODE_POINT);
+      }
+    }
+    for (const grantTypes of query.grantTypes ?? []) {
+      // Correlated EXISTS (not IN): the planner then walks the sort index and stops at LIMIT,
+      // instead of collecting every client with a common grant type and sorting them all.
+      clauses.push(
+        `EXISTS (SELECT 1 FROM client_application_grant g WHERE g.id = client_application.id AND g.grant_type IN (${grantTypes.map(() => '?').join(', ')}))`,
+      );
+      params.push(...grantTypes);
+    }
+    for (const ids of query.ids ?? []) {
+      clauses.push(`id IN (${ids.map(() => '?').join(', ')})`);
+      params.push(...ids);
+    }
+    for (const filter of query.lastUpdated ?? []) {
+      switch (filter.op) {
+        case 'gt':
+          clauses.push('last_updated >= ?');
+          params.push(filter.end);
+          break;
+        case 'ge':
+          clauses.push('last_updated >= ?');
+          params.push(filter.start);
+          break;
+        case 'lt':
+          clauses.push('last_updated < ?');
+          params.push(filter.start);
+          break;
+        case 'le':
+          clauses.push('last_updated < ?');
+          params.push(filter.end);
+          break;
+        case 'eq':
+          clauses.push('last_updated >= ? AND last_updated < ?');
+          params.push(filter.start, filter.end);
+          break;
+      }
+    }
+    return { sql: clauses.join(' AND '), params };
+  }
+
+  function searchSql(query: SearchQuery): { select: string; count: string; params: unknown[] } {
+    const where = searchWhere(query);
+    const sort = [...query.sort];
+    if (!sort.some((s) => s.key === 'id')) sort.push({ key: 'id', descending: sort.at(-1)?.descending ?? false });
+    const orderBy = sort.map((s) => `${SORT_COLUMNS[s.key]}${s.descending ? ' DESC' : ''}`).join(', ');
+    return {
+      select: `SELECT resource FROM client_application WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      count: `SELECT COUNT(*) AS total FROM client_application WHERE ${where.sql}`,
+      params: where.params,
+    };
+  }
+
+  return {
+    read(id: string): CurrentClientApplication | undefined {
+      const row = selectCurrent.get(id);
+      return row ? toCurrent(row) : undefined;
+    },
+
+    readVersion(id: string, versionId: number): ClientApplicationVersion | undefined {
+      const row = selectVersion.get(id, versionId);
+      return row ? toVersion(row) : undefined;
+    },
+
+    save,
+    remove,
+
+    search(query: SearchQuery): { total?: number; resources: ClientApplication[] } {
+      const { select, count, params } = searchSql(query);
+      const resources =
+        query.count === 0
+          ? []
+          : (prepared(select).all(...params, query.count, query.offset) as { resource: string }[]).map(
+              (r) => JSON.parse(r.resource) as ClientApplication,
+            );
+      if (!query.withTotal) return { resources };
+      const { total } = prepared(count).get(...params) as { total: number };
+      return { total, resources };
+    },
+
+    /** `EXPLAIN QUERY PLAN` of the statements a search runs: the proof that indexes serve it. */
+    explainSearch(query: SearchQuery): string[] {
+      const { select, params } = searchSql(query);
+      return (
+        db.prepare(`EXPLAIN QUERY PLAN ${select}`).all(...params, query.count, query.offset) as { detail: string }[]
+      ).map((r) => r.detail);
+    },
+
+    history(options: { id?: string; since?: string; count: number; offset: number }): {
+      total: number;
+      versions: ClientApplicationVersion[];
+    } {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      if (options.id !== undefined) {
+        clauses.push('id = ?');
+        params.push(options.id);
+      }
+      if (options.since !== undefined) {
+        clauses.push('last_updated >= ?');
+        params.push(options.since);
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const { total } = prepared(`SELECT COUNT(*) AS total FROM client_application_history ${where}`).get(
+        ...params,
+      ) as { total: number };
+      const rows = prepared(
+        `SELECT id, version_id, last_updated, method, resource FROM client_application_history ${where}
+         ORDER BY ${options.id === undefined ? 'last_updated DESC, id,' : ''} version_id DESC LIMIT ? OFFSET ?`,
+      ).all(...params, options.count, options.offset) as HistoryRow[];
+      return { total, versions: rows.map(toVersion) };
+    },
+
+    onChange(listener: (event: ChangeEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export type ClientApplicationStore = ReturnType<typeof createClientApplicationStore>;

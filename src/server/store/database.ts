@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+// Migrations run in order inside one transaction each; `PRAGMA user_version` records how far a
+// database file has come, so a newer server opens an older file safely.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE client_application (
+    id           TEXT PRIMARY KEY,
+    version_id   INTEGER NOT NULL,
+    last_updated TEXT NOT NULL,           -- ISO 8601 UTC with milliseconds: sorts as text
+    deleted      INTEGER NOT NULL DEFAULT 0,
+    name_key     TEXT,                    -- lower-cased name: case-insensitive prefix search and sort
+    resource     TEXT,                    -- current version as JSON, never with a secret
+    secret_hash  TEXT                     -- scrypt hash; NULL for public clients
+  ) STRICT;
+  CREATE INDEX client_application_name ON client_application (name_key, id) WHERE deleted = 0;
+  CREATE INDEX client_application_updated ON client_application (last_updated, id) WHERE deleted = 0;
+
+  CREATE TABLE client_application_grant (
+    grant_type TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    PRIMARY KEY (grant_type, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX client_application_grant_id ON client_application_grant (id);
+
+  CREATE TABLE client_application_history (
+    id           TEXT NOT NULL,
+    version_id   INTEGER NOT NULL,
+    last_updated TEXT NOT NULL,
+    method       TEXT NOT NULL,           -- POST | PUT | PATCH | DELETE
+    resource     TEXT,                    -- NULL for a deletion; never with a secret
+    PRIMARY KEY (id, version_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX client_application_history_updated ON client_application_history (last_updated);
+  `,
+];
+
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database was written by a newer version of Client Admin (schema ${current}, this build knows ${MIGRATIONS.length}).`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}
