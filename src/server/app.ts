@@ -7,6 +7,7 @@ import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, projectPath, type Config } from './config.ts';
 import { installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
+import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
 import { openDatabase, type Db } from './store/database.ts';
 
@@ -24,7 +25,7 @@ export type AppOptions = {
   consoleDir?: string | false;
 };
 
-export type App = FastifyInstance & { store: ClientApplicationStore; db: Db };
+export type App = FastifyInstance & { store: ClientApplicationStore; db: Db; oidc: OidcServer };
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'client-admin.sqlite');
@@ -43,8 +44,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 },
     return503OnClosing: true,
   });
+  const oidc = await createOidcServer({ config, db, store });
   app.decorate('store', store);
   app.decorate('db', db);
+  app.decorate('oidc', oidc);
   app.addHook('onClose', async () => db.close());
 
   installErrorHandler(app);
@@ -70,12 +73,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return payload;
   });
 
-  await app.register(fhirRoutes, {
-    prefix: fhirBasePath(config),
-    store,
-    fhirBaseUrl: fhirBaseUrl(config),
-    version: VERSION,
-  });
+  // The FHIR API requires a token on every route, /metadata included (issue 3): one hook for the
+  // whole scope, which authorises by each route's `fhirInteraction`.
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', oidc.apiAuth.onRequest);
+      await scope.register(fhirRoutes, { store, fhirBaseUrl: fhirBaseUrl(config), version: VERSION });
+    },
+    { prefix: fhirBasePath(config) },
+  );
+  await app.register(oidcRoutes, { oidc, config });
 
   app.get('/health', async () => ({ status: 'ok' }));
 

@@ -24,6 +24,10 @@ const EnvSchema = z.object({
   TENANT: SegmentSchema.default('default'),
   PROJECT: SegmentSchema.default('default'),
   SEED_BUNDLE: z.string().min(1, 'must be a file path').optional(),
+  // The HTML5 grammar (what a browser's type=email accepts), so the default admin@localhost is valid.
+  ADMIN_EMAIL: z.email({ pattern: z.regexes.html5Email, error: 'must be an email address such as admin@example.com' }).default('admin@localhost'),
+  // Only read when the first admin is created; a generated one is printed once otherwise.
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +41,9 @@ export type Config = {
   project: string;
   seedBundle: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** The first admin, created on first start. */
+  adminEmail: string;
+  adminPassword: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -58,7 +65,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0]);
-        return `${key}: ${i.message} (got ${JSON.stringify(present[key])})`;
+        // A password is never echoed back, even when it is the invalid value.
+        const got = key === 'ADMIN_PASSWORD' ? 'a value' : JSON.stringify(present[key]);
+        return `${key}: ${i.message} (got ${got})`;
       }),
     );
   }
@@ -72,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     project: e.PROJECT,
     seedBundle: e.SEED_BUNDLE === undefined ? undefined : path.resolve(e.SEED_BUNDLE),
     logLevel: e.LOG_LEVEL,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
   };
 }
 
@@ -86,4 +97,13 @@ export function fhirBasePath(config: Pick<Config, 'tenant' | 'project'>): string
 
 export function fhirBaseUrl(config: Pick<Config, 'tenant' | 'project' | 'publicUrl'>): string {
   return `${config.publicUrl}${fhirBasePath(config)}`;
+}
+
+/** The OpenID Connect issuer of the project (SPEC §6): `{PUBLIC_URL}/w/{tenant}/{project}/api/v1/oidc`. */
+export function oidcIssuerPath(config: Pick<Config, 'tenant' | 'project'>): string {
+  return `${projectPath(config)}/oidc`;
+}
+
+export function oidcIssuer(config: Pick<Config, 'tenant' | 'project' | 'publicUrl'>): string {
+  return `${config.publicUrl}${oidcIssuerPath(config)}`;
 }

@@ -1,5 +1,5 @@
 import { buildApp } from './app.ts';
-import { ConfigError, fhirBaseUrl, loadConfig, type Config } from './config.ts';
+import { ConfigError, fhirBaseUrl, loadConfig, oidcIssuer, type Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
 import { applySeedBundle, SeedError } from './seed.ts';
 
@@ -31,6 +31,10 @@ if (config.seedBundle) {
     process.exit(1);
   }
 }
+
+// The first start creates the first admin. A generated password is shown exactly once, here on
+// the terminal, and never logged: only its hash is stored.
+const firstAdmin = await app.oidc.users.ensureFirstAdmin(config.adminEmail, config.adminPassword);
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -66,7 +70,20 @@ console.log(
     `  Console           ${config.publicUrl}/`,
     `  FHIR API (R4)     ${base}`,
     `  Capabilities      ${base}/metadata`,
+    `  OpenID issuer     ${oidcIssuer(config)}`,
     `  Data              ${config.dataDir}`,
     '',
+    ...(firstAdmin?.generatedPassword
+      ? [
+          'An admin account was created. Sign in at the console with:',
+          `  Login URL         ${config.publicUrl}/`,
+          `  Email             ${firstAdmin.user.email}`,
+          `  Password          ${firstAdmin.generatedPassword}`,
+          'This password is shown only once: store it in a password manager now.',
+          '',
+        ]
+      : firstAdmin
+        ? [`An admin account was created for ${firstAdmin.user.email} with ADMIN_PASSWORD. Sign in at ${config.publicUrl}/`, '']
+        : []),
   ].join('\n'),
 );

@@ -37,6 +37,54 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX client_application_history_updated ON client_application_history (last_updated);
   `,
+  // 2: the authorization server's state (issue 3). oidc-provider persists every artifact
+  // (sessions, interactions, grants, codes, refresh tokens, …) through one adapter seam; they
+  // share a table keyed by (model, id) with the lookups the adapter contract needs.
+  `
+  CREATE TABLE oidc_model (
+    model      TEXT NOT NULL,             -- oidc-provider model name: Session, Grant, RefreshToken, …
+    id         TEXT NOT NULL,
+    payload    TEXT NOT NULL,             -- JSON as oidc-provider hands it over
+    grant_id   TEXT,                      -- revokeByGrantId
+    uid        TEXT,                      -- findByUid (sessions)
+    user_code  TEXT,                      -- findByUserCode (device flow)
+    client_id  TEXT,                      -- revoke everything of a deleted client at once
+    expires_at INTEGER,                   -- epoch milliseconds; NULL never expires
+    PRIMARY KEY (model, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX oidc_model_grant ON oidc_model (grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_model_uid ON oidc_model (model, uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_model_user_code ON oidc_model (model, user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_model_client ON oidc_model (client_id) WHERE client_id IS NOT NULL;
+  CREATE INDEX oidc_model_expires ON oidc_model (expires_at) WHERE expires_at IS NOT NULL;
+
+  -- Signing keys (private JWKs) and cookie-signing secrets: generated on first start and kept,
+  -- so a restart neither invalidates issued tokens nor signs anyone out.
+  CREATE TABLE oidc_key (
+    kind       TEXT NOT NULL,             -- signing | cookie
+    id         TEXT NOT NULL,
+    material   TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE app_user (
+    id            TEXT PRIMARY KEY,       -- the OIDC subject (sub)
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,          -- scrypt, see oidc/secret-hash.ts
+    is_admin      INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL
+  ) STRICT;
+
+  -- Consent remembered per user and client (SPEC §7), pointing at the oidc-provider Grant.
+  CREATE TABLE oidc_consent (
+    account_id TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    grant_id   TEXT NOT NULL,
+    PRIMARY KEY (account_id, client_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX oidc_consent_client ON oidc_consent (client_id);
+  `,
 ];
 
 export function openDatabase(file: string): Db {

@@ -1,0 +1,187 @@
+import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { issue } from '../../model/operation-outcome.ts';
+import { isScopeWithin, parseScopeString, type Scope } from '../../model/scopes.ts';
+import { FhirHttpError } from '../fhir/fhir-http-error.ts';
+import type { FhirInteraction } from '../fhir/routes.ts';
+import type { ClientApplicationStore } from '../store/client-applications.ts';
+import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './client-metadata.ts';
+import type { ProviderKeys } from './keys.ts';
+import { GRANT_CLAIM } from './provider.ts';
+import type { SecretVerifier } from './secret-verifier.ts';
+import type { UserStore } from './users.ts';
+
+// Who is calling the FHIR API, and may they do this? Every request carries a bearer token
+// (RFC 6750) issued by our provider, or, for clients with Haste Health's `basic_auth` grant, its
+// client id and secret (RFC 7617). Each check reads current state, so a deleted client, a revoked
+// grant or a demoted user loses access on the next request, whatever the token's expiry.
+
+export type Principal = {
+  kind: 'client' | 'user';
+  clientId: string;
+  /** The token's scopes that the client's registration still covers. */
+  scopes: Scope[];
+};
+
+/** SPEC §3: the SMART permission each FHIR interaction needs; capabilities only a valid token. */
+const PERMISSION: Record<FhirInteraction, { letter: string; verb: string } | undefined> = {
+  capabilities: undefined,
+  create: { letter: 'c', verb: 'create' },
+  read: { letter: 'r', verb: 'read' },
+  vread: { letter: 'r', verb: 'read' },
+  update: { letter: 'u', verb: 'update' },
+  patch: { letter: 'u', verb: 'update' },
+  delete: { letter: 'd', verb: 'delete' },
+  search: { letter: 's', verb: 'search' },
+  history: { letter: 's', verb: 'search the history of' },
+};
+
+export type ApiAuthOptions = {
+  issuer: string;
+  fhirBaseUrl: string;
+  keys: ProviderKeys;
+  provider: Provider;
+  store: ClientApplicationStore;
+  users: UserStore;
+  secretVerifier: SecretVerifier;
+};
+
+export function createApiAuth(options: ApiAuthOptions) {
+  const { issuer, fhirBaseUrl, provider, store, users, secretVerifier } = options;
+  const jwks = createLocalJWKSet(options.keys.publicJwks);
+
+  /** RFC 6750 §3: the challenge, with an error code only when a token was presented. */
+  const challenge = (error?: { code: string; description: string; scope?: string }) =>
+    [
+      `Bearer realm="${fhirBaseUrl}"`,
+      ...(error
+        ? [`error="${error.code}"`, `error_description="${error.description.replace(/["\\]/g, "'")}"`]
+        : []),
+      ...(error?.scope ? [`scope="${error.scope}"`] : []),
+    ].join(', ');
+
+  const unauthorized = (description: string, hasToken = true) =>
+    new FhirHttpError(401, [issue('login', description)], {
+      'www-authenticate': challenge(hasToken ? { code: 'invalid_token', description } : undefined),
+    });
+
+  /** The registered scope of a client that still exists and may still use `grant`, else undefined. */
+  function registeredScope(clientId: string, grant: 'client_credentials' | 'authorization_code' | 'basic_auth') {
+    if (clientId === ADMIN_APP_CLIENT_ID) return grant === 'authorization_code' ? ADMIN_APP_SCOPE : undefined;
+    const resource = store.read(clientId)?.resource;
+    if (!resource?.grantType.includes(grant)) return undefined;
+    return resource.scope ?? '';
+  }
+
+  function withinRegistration(tokenScope: string, registered: string): Scope[] {
+    const allowed = parseScopeString(registered).scopes;
+    return parseScopeString(tokenScope).scopes.filter((s) => isScopeWithin(s, allowed));
+  }
+
+  async function fromBearer(token: string): Promise<Principal> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience: fhirBaseUrl,
+        typ: 'at+jwt',
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'client_id', 'sub'],
+      }));
+    } catch (error) {
+      throw unauthorized(
+        error instanceof joseErrors.JWTExpired ? 'The access token has expired.' : 'The access token is not valid for this server.',
+      );
+    }
+    const clientId = String(payload.client_id);
+    const tokenScope = typeof payload.scope === 'string' ? payload.scope : '';
+    const grantId = payload[GRANT_CLAIM];
+
+    if (typeof grantId !== 'string') {
+      const registered = registeredScope(clientId, 'client_credentials');
+      if (registered === undefined) throw unauthorized('The client of this access token has been revoked.');
+      return { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered) };
+    }
+
+    const registered = registeredScope(clientId, 'authorization_code');
+    if (registered === undefined) throw unauthorized('The client of this access token has been revoked.');
+    const grant = await provider.Grant.find(grantId);
+    if (!grant || grant.clientId !== clientId || grant.accountId !== payload.sub) {
+      throw unauthorized('The access token has been revoked.');
+    }
+    const user = users.findById(String(payload.sub));
+    if (!user) throw unauthorized('The user of this access token no longer exists.');
+    if (!user.isAdmin) {
+      throw new FhirHttpError(403, [issue('forbidden', 'Only administrators may manage client applications.')]);
+    }
+    return { kind: 'user', clientId, scopes: withinRegistration(tokenScope, registered) };
+  }
+
+  /** Haste Health's basic_auth grant: the client's own credentials stand in for a client_credentials token. */
+  async function fromBasic(credentials: string): Promise<Principal> {
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const fail = () =>
+      new FhirHttpError(401, [issue('login', 'The client id or secret is wrong, or the client may not use Basic authentication.')], {
+        'www-authenticate': `Basic realm="${fhirBaseUrl}", ${challenge()}`,
+      });
+    if (colon < 1) throw fail();
+    const clientId = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    const current = store.read(clientId);
+    const registered = registeredScope(clientId, 'basic_auth');
+    if (registered === undefined || !current?.secretHash) throw fail();
+    const result = await secretVerifier.verify(clientId, secret, current.secretHash);
+    if (result === 'rate-limited') {
+      throw new FhirHttpError(429, [issue('throttled', 'Too many failed attempts for this client: wait a minute and try again.')], {
+        'retry-after': '60',
+      });
+    }
+    if (result !== 'valid') throw fail();
+    return { kind: 'client', clientId, scopes: parseScopeString(registered).scopes };
+  }
+
+  async function authenticate(authorization: string | undefined): Promise<Principal> {
+    if (!authorization) {
+      throw new FhirHttpError(401, [issue('login', 'This API needs an access token: send Authorization: Bearer <token>.')], {
+        'www-authenticate': challenge(),
+      });
+    }
+    const [scheme, value, ...rest] = authorization.trim().split(/\s+/);
+    if (value && rest.length === 0 && scheme?.toLowerCase() === 'bearer') return fromBearer(value);
+    if (value && rest.length === 0 && scheme?.toLowerCase() === 'basic') return fromBasic(value);
+    throw new FhirHttpError(400, [issue('login', 'The Authorization header must be "Bearer <token>".')], {
+      'www-authenticate': challenge({ code: 'invalid_request', description: 'The Authorization header is malformed.' }),
+    });
+  }
+
+  function authorize(principal: Principal, interaction: FhirInteraction | undefined): void {
+    const permission = interaction === undefined ? { letter: 'cruds', verb: 'use' } : PERMISSION[interaction];
+    if (!permission) return;
+    const context = principal.kind === 'user' ? 'user' : 'system';
+    const needed: Scope = { kind: 'clinical', context, resourceType: 'ClientApplication', permissions: permission.letter, version: 2 };
+    if (isScopeWithin(needed, principal.scopes)) return;
+    const scope = `${context}/ClientApplication.${permission.letter}`;
+    throw new FhirHttpError(
+      403,
+      [
+        issue(
+          'forbidden',
+          `This access token may not ${permission.verb} ClientApplication resources: it needs the scope ${scope} (or one covering it, such as ${context}/ClientApplication.cruds or ${context}/*.cruds).`,
+        ),
+      ],
+      { 'www-authenticate': challenge({ code: 'insufficient_scope', description: `requires ${scope}`, scope }) },
+    );
+  }
+
+  /** The one hook of the FHIR scope: authenticate, then check the route's interaction. */
+  async function onRequest(request: FastifyRequest): Promise<void> {
+    const principal = await authenticate(request.headers.authorization);
+    authorize(principal, request.routeOptions.config.fhirInteraction);
+  }
+
+  return { authenticate, authorize, onRequest };
+}
+
+export type ApiAuth = ReturnType<typeof createApiAuth>;

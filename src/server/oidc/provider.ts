@@ -1,0 +1,204 @@
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { OIDC_SCOPES } from '../../model/scopes.ts';
+import { fhirBaseUrl, oidcIssuer, type Config } from '../config.ts';
+import type { ClientApplicationStore } from '../store/client-applications.ts';
+import type { Db } from '../store/database.ts';
+import { logoutPage, messagePage } from '../views/pages.ts';
+import { createSqliteAdapter } from './adapter.ts';
+import { ADMIN_APP_CLIENT_ID, adminAppMetadata, REGISTERED_SCOPE, toClientMetadata } from './client-metadata.ts';
+import type { ProviderKeys } from './keys.ts';
+import { requestedResourceScopes } from './scope-policy.ts';
+import type { SecretVerifier } from './secret-verifier.ts';
+import type { ConsentStore, UserStore } from './users.ts';
+
+// Every oidc-provider option in one place (STYLE.md). The provider is configured, never patched:
+// the only prototype touched is the documented `Client.prototype.compareClientSecret` seam.
+
+/** Seconds. RFC 9700 §2.2.2 / §4.14: short-lived access tokens, refresh tokens for long sessions. */
+export const TTL = {
+  clientCredentials: 300,
+  accessToken: 600,
+  authorizationCode: 60,
+  idToken: 3600,
+  interaction: 3600,
+  refreshToken: 14 * 24 * 3600,
+  session: 14 * 24 * 3600,
+  grant: 14 * 24 * 3600,
+} as const;
+
+/** Private claim carrying the grant of a user's access token, so the FHIR API can tell a revoked grant. */
+export const GRANT_CLAIM = 'grant_id';
+
+export type ProviderOptions = {
+  config: Config;
+  db: Db;
+  store: ClientApplicationStore;
+  users: UserStore;
+  consents: ConsentStore;
+  keys: ProviderKeys;
+  secretVerifier: SecretVerifier;
+  /** Path of the page stylesheet, for provider-rendered pages. */
+  stylesheet: string;
+};
+
+function describeError(error: string): { title: string; message: string } {
+  switch (error) {
+    case 'invalid_redirect_uri':
+      return {
+        title: 'This sign-in link is not valid',
+        message:
+          'The application asked to send you to an address that is not registered for it, so you were not sent anywhere. Tell the application’s administrator.',
+      };
+    case 'invalid_client':
+      return { title: 'Unknown application', message: 'This application is not registered here, or it has been revoked.' };
+    case 'invalid_request':
+      return { title: 'This sign-in request is not valid', message: 'The application sent an incomplete or malformed request.' };
+    default:
+      return { title: 'Something went wrong', message: 'The sign-in could not be completed. Go back to the application and try again.' };
+  }
+}
+
+export function createProvider(options: ProviderOptions) {
+  const { config, db, store, users, consents, keys, secretVerifier, stylesheet } = options;
+  const issuer = oidcIssuer(config);
+  const resource = fhirBaseUrl(config);
+  const issuerPath = new URL(issuer).pathname;
+
+  const adapter = createSqliteAdapter({ db, findClient: (id) => toClientMetadata(store.read(id)) });
+
+  const html = (ctx: KoaContextWithOIDC, body: string) => {
+    ctx.type = 'html';
+    ctx.body = body;
+  };
+
+  const configuration: Configuration = {
+    adapter: adapter.Adapter,
+    // Nothing is listed statically except the console's own client (STYLE.md).
+    clients: [adminAppMetadata(config.publicUrl)],
+    extraClientMetadata: { properties: [REGISTERED_SCOPE] },
+    async findAccount(_ctx, sub) {
+      const user = users.findById(sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.id,
+        claims: () => ({ sub: user.id, email: user.email, email_verified: false, name: user.email }),
+      };
+    },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    scopes: [...OIDC_SCOPES],
+    // The console reads who signed in from the ID token, without a userinfo call.
+    conformIdTokenClaims: false,
+    cookies: { keys: keys.cookie },
+    jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
+    responseTypes: ['code'],
+    // RFC 9700 §2.1.1: PKCE for every client, confidential ones included; oidc-provider only
+    // implements S256, so `plain` is refused with invalid_request.
+    pkce: { required: () => true },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // OAuth 2.1: redirect_uri is always sent and compared exactly (RFC 9700 §4.1.3).
+    allowOmittingSingleRegisteredRedirectUri: false,
+    // client_secret holds a hash (client-metadata.ts): no HMAC algorithm may key on it.
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256'],
+      userinfoSigningAlgValues: ['RS256'],
+      introspectionSigningAlgValues: ['RS256'],
+      authorizationSigningAlgValues: ['RS256'],
+      requestObjectSigningAlgValues: ['RS256', 'PS256', 'ES256'],
+      clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      registration: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => html(ctx, logoutPage({ stylesheet, form, host: ctx.host })),
+        postLogoutSuccessSource: (ctx) =>
+          html(ctx, messagePage({ stylesheet, title: 'Signed out', message: 'You have been signed out.' })),
+      },
+      // RFC 8707: every access token is for the FHIR API, a JWT (RFC 9068) whose aud is its base URL.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo(ctx, indicator, client) {
+          if (indicator !== resource) throw new errors.InvalidTarget(`the only resource served here is ${resource}`);
+          const scope = requestedResourceScopes(ctx, client).join(' ');
+          return {
+            scope,
+            audience: resource,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    extraTokenClaims(_ctx, token) {
+      return token.kind === 'AccessToken' && 'grantId' in token && typeof token.grantId === 'string'
+        ? { [GRANT_CLAIM]: token.grantId }
+        : undefined;
+    },
+    ttl: {
+      AccessToken: TTL.accessToken,
+      ClientCredentials: TTL.clientCredentials,
+      AuthorizationCode: TTL.authorizationCode,
+      IdToken: TTL.idToken,
+      Interaction: TTL.interaction,
+      RefreshToken: TTL.refreshToken,
+      Session: TTL.session,
+      Grant: TTL.grant,
+    },
+    // Defaults kept on purpose: refresh tokens only with offline_access (and the refresh_token
+    // grant), rotated on every use for public clients, and reuse of a rotated one revokes the
+    // whole grant (RFC 9700 §4.14.2).
+    async loadExistingGrant(ctx) {
+      const { client, session } = ctx.oidc;
+      const accountId = session?.accountId;
+      if (!client || !session || !accountId) return undefined;
+      const grantId =
+        ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId) ?? consents.grantIdFor(accountId, client.clientId);
+      let grant = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
+      if (client.clientId === ADMIN_APP_CLIENT_ID) {
+        // First-party and pre-approved (SPEC §7): its grant always covers what it asks for,
+        // which oidc-provider has already checked against its registered scope.
+        grant ??= new provider.Grant({ accountId, clientId: client.clientId });
+        grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
+        const resourceServer = ctx.oidc.resourceServers?.[resource];
+        if (resourceServer?.scope) grant.addResourceScope(resource, resourceServer.scope);
+        await grant.save();
+      }
+      return grant;
+    },
+    interactions: { url: (_ctx, interaction) => `${issuerPath}/interaction/${interaction.uid}` },
+    renderError(ctx, out) {
+      const { title, message } = describeError(out.error);
+      html(ctx, messagePage({ stylesheet, title, message, details: `${out.error}: ${out.error_description ?? ''}` }));
+    },
+    // Browser apps may call the token endpoint from the origins of their registered redirect URIs.
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  // Koa derives endpoint URLs from the request; the mount (oidc-plugin.ts) overwrites the
+  // X-Forwarded-* headers with PUBLIC_URL's, so they always agree with the issuer.
+  provider.proxy = true;
+
+  // The documented seam for client secrets stored as hashes: verify against the stored scrypt
+  // hash in constant time, with the cache and per-client rate limit of secret-verifier.ts.
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string) {
+    if (!this.clientSecret || typeof actual !== 'string') return false;
+    const result = await secretVerifier.verify(this.clientId, actual, this.clientSecret);
+    if (result === 'rate-limited') throw new errors.InvalidClientAuth('too many failed attempts, try again later');
+    return result === 'valid';
+  };
+
+  return { provider, adapter, issuer, resource, issuerPath };
+}
+
+export type OidcProvider = ReturnType<typeof createProvider>;
