@@ -1,0 +1,229 @@
+import * as oauth from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorize, createBrowser, csrfFrom, form } from '../../test-support/browser.ts';
+import { decodeJwt, discover, fhirGet, oauthError, putClientApplication } from '../../test-support/oauth.ts';
+import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
+
+// issue 3, "Checked by": authorization_code + PKCE through the real login page, by HTTP form
+// posts; redirect URI exact matching; PKCE; single-use codes; refresh rotation and reuse.
+
+let server: TestServer;
+
+const PORTAL = {
+  id: 'portal',
+  name: 'Patient Portal',
+  grantType: ['authorization_code', 'refresh_token'],
+  redirectUri: ['https://portal.example.com/callback'],
+  scope: 'openid email offline_access user/ClientApplication.rs',
+};
+const OTHER = { id: 'other', name: 'Other', grantType: ['authorization_code'], redirectUri: ['https://other.example.com/cb'], scope: 'openid' };
+
+async function startLogin(config: oauth.Configuration, params: Record<string, string>) {
+  const verifier = oauth.randomPKCECodeVerifier();
+  const state = oauth.randomState();
+  const url = oauth.buildAuthorizationUrl(config, {
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  });
+  return { url, verifier, state };
+}
+
+/** Signs the admin in to `client` and returns the tokens, as a real app would get them. */
+async function signIn(clientId: string, redirectUri: string, scope: string, consent?: 'allow') {
+  const config = await discover(server, clientId);
+  const browser = createBrowser();
+  const { url, verifier, state } = await startLogin(config, { redirect_uri: redirectUri, scope, prompt: 'consent' });
+  const result = await authorize(browser, url.href, { email: server.admin.email, password: server.admin.password, consent });
+  if (result.kind !== 'redirect') throw new Error(`sign-in stopped on a page: ${result.status} ${result.html}`);
+  const tokens = await oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: verifier, expectedState: state });
+  return { config, browser, tokens, callback: result.location, verifier };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await putClientApplication(server, PORTAL);
+  await putClientApplication(server, OTHER);
+});
+afterAll(async () => server.close());
+
+describe('the console (admin-app), first-party', () => {
+  it('signs the admin in through the login page, without a consent page, and its token manages clients', async () => {
+    const config = await discover(server, 'admin-app');
+    const browser = createBrowser();
+    const { url, verifier, state } = await startLogin(config, {
+      redirect_uri: `${server.origin}/callback`,
+      scope: 'openid email offline_access user/ClientApplication.cruds',
+      prompt: 'consent',
+    });
+    const seenPages: string[] = [];
+    const result = await authorize(browser, url.href, { email: server.admin.email, password: server.admin.password, seenPages });
+    expect(seenPages).toEqual(['login']);
+    expect(result.kind).toBe('redirect');
+    if (result.kind !== 'redirect') return;
+    // RFC 9207: the issuer is named in the authorization response.
+    expect(result.location.searchParams.get('iss')).toBe(server.issuer);
+
+    const tokens = await oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.claims()?.email).toBe(server.admin.email);
+    expect(decodeJwt(tokens.access_token).payload.aud).toBe(server.fhirBaseUrl);
+
+    const search = await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`);
+    expect(search.status).toBe(200);
+  });
+
+  it('renders an accessible login page that cannot be framed, and explains a wrong password', async () => {
+    const config = await discover(server, 'admin-app');
+    const browser = createBrowser();
+    const { url } = await startLogin(config, { redirect_uri: `${server.origin}/callback`, scope: 'openid' });
+    const result = await authorize(browser, url.href);
+    expect(result.kind).toBe('page');
+    if (result.kind !== 'page') return;
+    expect(result.status).toBe(200);
+    expect(result.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(result.html).toMatch(/<label for="email">Email<\/label>/);
+    expect(result.html).toMatch(/<label for="password">Password<\/label>/);
+    expect(result.html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
+
+    const action = new URL(/action="([^"]+)"/.exec(result.html)![1]!, server.origin).href;
+    const wrong = await browser.request(action, form({ csrf: csrfFrom(result.html), action: 'login', email: server.admin.email, password: 'wrong' }));
+    expect(wrong.status).toBe(401);
+    const html = await wrong.text();
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('The email or password is not correct.');
+
+    const forged = await browser.request(action, form({ csrf: 'forged', action: 'login', email: server.admin.email, password: server.admin.password }));
+    expect(forged.status).toBe(403);
+  });
+});
+
+describe('redirect URIs are matched exactly', () => {
+  const cases = [
+    ['a trailing slash', 'https://portal.example.com/callback/'],
+    ['a different case', 'https://portal.example.com/Callback'],
+    ['another port', 'https://portal.example.com:8443/callback'],
+    ['an extra query', 'https://portal.example.com/callback?next=1'],
+    ["another client's URI", 'https://other.example.com/cb'],
+  ];
+  it.each(cases)('refuses %s with an error page and no redirect', async (_label, redirectUri) => {
+    const config = await discover(server, 'portal');
+    const { url } = await startLogin(config, { redirect_uri: redirectUri!, scope: 'openid' });
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('not registered');
+  });
+});
+
+describe('PKCE', () => {
+  it('requires S256: a missing or plain challenge is refused', async () => {
+    const config = await discover(server, 'portal');
+    const redirect_uri = PORTAL.redirectUri[0]!;
+    const missing = oauth.buildAuthorizationUrl(config, { redirect_uri, scope: 'openid', state: 's' });
+    const plain = oauth.buildAuthorizationUrl(config, { redirect_uri, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' });
+    for (const url of [missing, plain]) {
+      const response = await fetch(url, { redirect: 'manual' });
+      const location = new URL(response.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe(redirect_uri);
+      expect(location.searchParams.get('error')).toBe('invalid_request');
+    }
+  });
+
+  it('refuses a wrong code_verifier at the token endpoint', async () => {
+    const config = await discover(server, 'portal');
+    const browser = createBrowser();
+    const { url, state } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid user/ClientApplication.rs' });
+    const result = await authorize(browser, url.href, { email: server.admin.email, password: server.admin.password, consent: 'allow' });
+    if (result.kind !== 'redirect') throw new Error('expected a redirect');
+    const error = await oauthError(
+      oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: oauth.randomPKCECodeVerifier(), expectedState: state }),
+    );
+    expect(error.error).toBe('invalid_grant');
+  });
+});
+
+describe('consent (public, third-party client)', () => {
+  it('lists the requested scopes in plain language, and is remembered for the next sign-in', async () => {
+    const config = await discover(server, 'portal');
+    const browser = createBrowser();
+    const first = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email user/ClientApplication.rs' });
+    const page = await authorize(browser, first.url.href, { email: server.admin.email, password: server.admin.password });
+    expect(page.kind).toBe('page');
+    if (page.kind !== 'page') return;
+    expect(page.html).toContain('Patient Portal');
+    expect(page.html).toContain('Read and search ClientApplications the signed-in user can access');
+    expect(page.html).toContain("See the user&#39;s email address");
+    expect(page.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+    const action = new URL(/action="([^"]+)"/.exec(page.html)![1]!, server.origin).href;
+    const answered = await browser.request(action, form({ csrf: csrfFrom(page.html), action: 'allow' }));
+    expect(answered.status).toBe(303);
+
+    // A new sign-in by the same user and client goes straight back, with a code.
+    const seenPages: string[] = [];
+    const second = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email user/ClientApplication.rs' });
+    const result = await authorize(createBrowser(), second.url.href, { email: server.admin.email, password: server.admin.password, seenPages });
+    expect(seenPages).toEqual(['login']);
+    expect(result.kind === 'redirect' && result.location.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('refuses scopes outside the registration at authorize, back at the client', async () => {
+    const config = await discover(server, 'portal');
+    const { url } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid user/ClientApplication.cruds' });
+    const response = await fetch(url, { redirect: 'manual' });
+    const location = new URL(response.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  it('sends access_denied back when the user denies', async () => {
+    const config = await discover(server, 'portal');
+    // prompt=consent asks again even though consent was remembered (OIDC Core §3.1.2.1).
+    const { url } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email', prompt: 'consent' });
+    const seenPages: string[] = [];
+    const result = await authorize(createBrowser(), url.href, { email: server.admin.email, password: server.admin.password, consent: 'deny', seenPages });
+    expect(seenPages).toEqual(['login', 'consent']);
+    expect(result.kind === 'redirect' && result.location.searchParams.get('error')).toBe('access_denied');
+  });
+});
+
+describe('single-use codes and refresh tokens', () => {
+  it('refuses a reused code with invalid_grant and revokes the tokens of the first exchange', async () => {
+    const config = await discover(server, 'portal');
+    const browser = createBrowser();
+    const { url, verifier, state } = await startLogin(config, {
+      redirect_uri: PORTAL.redirectUri[0]!,
+      scope: 'openid offline_access user/ClientApplication.rs',
+      prompt: 'consent',
+    });
+    const result = await authorize(browser, url.href, { email: server.admin.email, password: server.admin.password, consent: 'allow' });
+    if (result.kind !== 'redirect') throw new Error('expected a redirect');
+    const tokens = await oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: verifier, expectedState: state });
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`)).status).toBe(200);
+
+    const reuse = await oauthError(oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: verifier, expectedState: state }));
+    expect(reuse.error).toBe('invalid_grant');
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`)).status).toBe(401);
+    expect((await oauthError(oauth.refreshTokenGrant(config, tokens.refresh_token!))).error).toBe('invalid_grant');
+  });
+
+  it('rotates refresh tokens of public clients; reusing a rotated one revokes the grant', async () => {
+    const { config, tokens } = await signIn('portal', PORTAL.redirectUri[0]!, 'openid offline_access user/ClientApplication.rs', 'allow');
+    const first = tokens.refresh_token!;
+    const refreshed = await oauth.refreshTokenGrant(config, first);
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(first);
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${refreshed.access_token}`)).status).toBe(200);
+
+    expect((await oauthError(oauth.refreshTokenGrant(config, first))).error).toBe('invalid_grant');
+    // The reuse revoked the whole grant: the new refresh token and access token are dead too.
+    expect((await oauthError(oauth.refreshTokenGrant(config, refreshed.refresh_token!))).error).toBe('invalid_grant');
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${refreshed.access_token}`)).status).toBe(401);
+  });
+
+  it('issues no refresh token without offline_access', async () => {
+    const { tokens } = await signIn('portal', PORTAL.redirectUri[0]!, 'openid user/ClientApplication.rs', 'allow');
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+});
