@@ -51,7 +51,7 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: { logger?: AppOptions['logger']; consoleDir?: AppOptions['consoleDir'] } = {},
 ): Promise<TestServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = env.DATA_DIR ?? tempDataDir();
   const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(18).toString('base64url');
   const config = loadConfig({
