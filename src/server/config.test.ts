@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, fhirBaseUrl, loadConfig } from './config.ts';
+import { ConfigError, fhirBaseUrl, loadConfig, oidcIssuer } from './config.ts';
 
 describe('configuration from the environment', () => {
   it('has embedded defaults for a fresh machine', () => {
@@ -37,5 +37,28 @@ describe('configuration from the environment', () => {
     expect(message).toMatch(/TENANT: must be letters, digits and dashes/);
     expect(message).toMatch(/LOG_LEVEL/);
     expect((error as ConfigError).problems).toHaveLength(4);
+  });
+});
+
+describe('loadConfig: the first admin and the issuer', () => {
+  it('defaults ADMIN_EMAIL to admin@localhost and leaves the password to be generated', () => {
+    const config = loadConfig({});
+    expect(config.adminEmail).toBe('admin@localhost');
+    expect(config.adminPassword).toBeUndefined();
+    expect(oidcIssuer(config)).toBe('http://localhost:8080/w/default/default/api/v1/oidc');
+  });
+
+  it('refuses a short ADMIN_PASSWORD without echoing it, and a malformed ADMIN_EMAIL', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ADMIN_PASSWORD: 'hunter2', ADMIN_EMAIL: 'not an email' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('ADMIN_PASSWORD: must be at least 12 characters');
+    expect(message).toContain('ADMIN_EMAIL');
+    expect(message).not.toContain('hunter2');
   });
 });

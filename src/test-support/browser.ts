@@ -85,3 +85,16 @@ export function form(fields: Record<string, string>): RequestInit {
     body: new URLSearchParams(fields).toString(),
   };
 }
+
+/** Absolute URL of the first form's action on a page. */
+export function actionFrom(html: string, base: string): string {
+  const match = /action="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no form on the page');
+  return new URL(match[1], base).href;
+}
+
+/** The value, or a clear failure when a test's precondition did not hold. */
+export function present<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected a ${what}`);
+  return value;
+}

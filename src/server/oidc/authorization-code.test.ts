@@ -1,6 +1,6 @@
 import * as oauth from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, createBrowser, csrfFrom, form } from '../../test-support/browser.ts';
+import { actionFrom, authorize, createBrowser, csrfFrom, form, present } from '../../test-support/browser.ts';
 import { decodeJwt, discover, fhirGet, oauthError, putClientApplication } from '../../test-support/oauth.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
 
@@ -9,11 +9,12 @@ import { startTestServer, type TestServer } from '../../test-support/test-server
 
 let server: TestServer;
 
+const PORTAL_REDIRECT = 'https://portal.example.com/callback';
 const PORTAL = {
   id: 'portal',
   name: 'Patient Portal',
   grantType: ['authorization_code', 'refresh_token'],
-  redirectUri: ['https://portal.example.com/callback'],
+  redirectUri: [PORTAL_REDIRECT],
   scope: 'openid email offline_access user/ClientApplication.rs',
 };
 const OTHER = { id: 'other', name: 'Other', grantType: ['authorization_code'], redirectUri: ['https://other.example.com/cb'], scope: 'openid' };
@@ -87,7 +88,7 @@ describe('the console (admin-app), first-party', () => {
     expect(result.html).toMatch(/<label for="password">Password<\/label>/);
     expect(result.html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
 
-    const action = new URL(/action="([^"]+)"/.exec(result.html)![1]!, server.origin).href;
+    const action = actionFrom(result.html, server.origin);
     const wrong = await browser.request(action, form({ csrf: csrfFrom(result.html), action: 'login', email: server.admin.email, password: 'wrong' }));
     expect(wrong.status).toBe(401);
     const html = await wrong.text();
@@ -96,6 +97,26 @@ describe('the console (admin-app), first-party', () => {
 
     const forged = await browser.request(action, form({ csrf: 'forged', action: 'login', email: server.admin.email, password: server.admin.password }));
     expect(forged.status).toBe(403);
+  });
+});
+
+describe('login attempts are rate-limited', () => {
+  it('stops an account after repeated failures, even with the right password, with 429 and Retry-After', async () => {
+    const victim = { email: 'victim@example.com', password: 'victim-password-123456' };
+    await server.app.oidc.users.create(victim.email, victim.password, true);
+    const config = await discover(server, 'admin-app');
+    const { url } = await startLogin(config, { redirect_uri: `${server.origin}/callback`, scope: 'openid' });
+    const browser = createBrowser();
+    const page = await authorize(browser, url.href);
+    if (page.kind !== 'page') throw new Error('expected the login page');
+    const action = actionFrom(page.html, server.origin);
+    const attempt = (password: string) =>
+      browser.request(action, form({ csrf: csrfFrom(page.html), action: 'login', email: victim.email, password }));
+    for (let i = 0; i < 5; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
+    const blocked = await attempt(victim.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await blocked.text()).toContain('Too many failed sign-in attempts');
   });
 });
 
@@ -109,7 +130,7 @@ describe('redirect URIs are matched exactly', () => {
   ];
   it.each(cases)('refuses %s with an error page and no redirect', async (_label, redirectUri) => {
     const config = await discover(server, 'portal');
-    const { url } = await startLogin(config, { redirect_uri: redirectUri!, scope: 'openid' });
+    const { url } = await startLogin(config, { redirect_uri: String(redirectUri), scope: 'openid' });
     const response = await fetch(url, { redirect: 'manual' });
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
@@ -120,12 +141,12 @@ describe('redirect URIs are matched exactly', () => {
 describe('PKCE', () => {
   it('requires S256: a missing or plain challenge is refused', async () => {
     const config = await discover(server, 'portal');
-    const redirect_uri = PORTAL.redirectUri[0]!;
+    const redirect_uri = PORTAL_REDIRECT;
     const missing = oauth.buildAuthorizationUrl(config, { redirect_uri, scope: 'openid', state: 's' });
     const plain = oauth.buildAuthorizationUrl(config, { redirect_uri, scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' });
     for (const url of [missing, plain]) {
       const response = await fetch(url, { redirect: 'manual' });
-      const location = new URL(response.headers.get('location')!);
+      const location = new URL(present(response.headers.get('location'), 'redirect'));
       expect(location.origin + location.pathname).toBe(redirect_uri);
       expect(location.searchParams.get('error')).toBe('invalid_request');
     }
@@ -134,7 +155,7 @@ describe('PKCE', () => {
   it('refuses a wrong code_verifier at the token endpoint', async () => {
     const config = await discover(server, 'portal');
     const browser = createBrowser();
-    const { url, state } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid user/ClientApplication.rs' });
+    const { url, state } = await startLogin(config, { redirect_uri: PORTAL_REDIRECT, scope: 'openid user/ClientApplication.rs' });
     const result = await authorize(browser, url.href, { email: server.admin.email, password: server.admin.password, consent: 'allow' });
     if (result.kind !== 'redirect') throw new Error('expected a redirect');
     const error = await oauthError(
@@ -148,7 +169,7 @@ describe('consent (public, third-party client)', () => {
   it('lists the requested scopes in plain language, and is remembered for the next sign-in', async () => {
     const config = await discover(server, 'portal');
     const browser = createBrowser();
-    const first = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email user/ClientApplication.rs' });
+    const first = await startLogin(config, { redirect_uri: PORTAL_REDIRECT, scope: 'openid email user/ClientApplication.rs' });
     const page = await authorize(browser, first.url.href, { email: server.admin.email, password: server.admin.password });
     expect(page.kind).toBe('page');
     if (page.kind !== 'page') return;
@@ -157,13 +178,13 @@ describe('consent (public, third-party client)', () => {
     expect(page.html).toContain("See the user&#39;s email address");
     expect(page.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
-    const action = new URL(/action="([^"]+)"/.exec(page.html)![1]!, server.origin).href;
+    const action = actionFrom(page.html, server.origin);
     const answered = await browser.request(action, form({ csrf: csrfFrom(page.html), action: 'allow' }));
     expect(answered.status).toBe(303);
 
     // A new sign-in by the same user and client goes straight back, with a code.
     const seenPages: string[] = [];
-    const second = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email user/ClientApplication.rs' });
+    const second = await startLogin(config, { redirect_uri: PORTAL_REDIRECT, scope: 'openid email user/ClientApplication.rs' });
     const result = await authorize(createBrowser(), second.url.href, { email: server.admin.email, password: server.admin.password, seenPages });
     expect(seenPages).toEqual(['login']);
     expect(result.kind === 'redirect' && result.location.searchParams.get('code')).toBeTruthy();
@@ -171,16 +192,16 @@ describe('consent (public, third-party client)', () => {
 
   it('refuses scopes outside the registration at authorize, back at the client', async () => {
     const config = await discover(server, 'portal');
-    const { url } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid user/ClientApplication.cruds' });
+    const { url } = await startLogin(config, { redirect_uri: PORTAL_REDIRECT, scope: 'openid user/ClientApplication.cruds' });
     const response = await fetch(url, { redirect: 'manual' });
-    const location = new URL(response.headers.get('location')!);
+    const location = new URL(present(response.headers.get('location'), 'redirect'));
     expect(location.searchParams.get('error')).toBe('invalid_scope');
   });
 
   it('sends access_denied back when the user denies', async () => {
     const config = await discover(server, 'portal');
     // prompt=consent asks again even though consent was remembered (OIDC Core §3.1.2.1).
-    const { url } = await startLogin(config, { redirect_uri: PORTAL.redirectUri[0]!, scope: 'openid email', prompt: 'consent' });
+    const { url } = await startLogin(config, { redirect_uri: PORTAL_REDIRECT, scope: 'openid email', prompt: 'consent' });
     const seenPages: string[] = [];
     const result = await authorize(createBrowser(), url.href, { email: server.admin.email, password: server.admin.password, consent: 'deny', seenPages });
     expect(seenPages).toEqual(['login', 'consent']);
@@ -193,7 +214,7 @@ describe('single-use codes and refresh tokens', () => {
     const config = await discover(server, 'portal');
     const browser = createBrowser();
     const { url, verifier, state } = await startLogin(config, {
-      redirect_uri: PORTAL.redirectUri[0]!,
+      redirect_uri: PORTAL_REDIRECT,
       scope: 'openid offline_access user/ClientApplication.rs',
       prompt: 'consent',
     });
@@ -205,12 +226,12 @@ describe('single-use codes and refresh tokens', () => {
     const reuse = await oauthError(oauth.authorizationCodeGrant(config, result.location, { pkceCodeVerifier: verifier, expectedState: state }));
     expect(reuse.error).toBe('invalid_grant');
     expect((await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`)).status).toBe(401);
-    expect((await oauthError(oauth.refreshTokenGrant(config, tokens.refresh_token!))).error).toBe('invalid_grant');
+    expect((await oauthError(oauth.refreshTokenGrant(config, present(tokens.refresh_token, 'refresh token')))).error).toBe('invalid_grant');
   });
 
   it('rotates refresh tokens of public clients; reusing a rotated one revokes the grant', async () => {
-    const { config, tokens } = await signIn('portal', PORTAL.redirectUri[0]!, 'openid offline_access user/ClientApplication.rs', 'allow');
-    const first = tokens.refresh_token!;
+    const { config, tokens } = await signIn('portal', PORTAL_REDIRECT, 'openid offline_access user/ClientApplication.rs', 'allow');
+    const first = present(tokens.refresh_token, 'refresh token');
     const refreshed = await oauth.refreshTokenGrant(config, first);
     expect(refreshed.refresh_token).toBeTruthy();
     expect(refreshed.refresh_token).not.toBe(first);
@@ -218,12 +239,12 @@ describe('single-use codes and refresh tokens', () => {
 
     expect((await oauthError(oauth.refreshTokenGrant(config, first))).error).toBe('invalid_grant');
     // The reuse revoked the whole grant: the new refresh token and access token are dead too.
-    expect((await oauthError(oauth.refreshTokenGrant(config, refreshed.refresh_token!))).error).toBe('invalid_grant');
+    expect((await oauthError(oauth.refreshTokenGrant(config, present(refreshed.refresh_token, 'refresh token')))).error).toBe('invalid_grant');
     expect((await fhirGet(server, '/ClientApplication', `Bearer ${refreshed.access_token}`)).status).toBe(401);
   });
 
   it('issues no refresh token without offline_access', async () => {
-    const { tokens } = await signIn('portal', PORTAL.redirectUri[0]!, 'openid user/ClientApplication.rs', 'allow');
+    const { tokens } = await signIn('portal', PORTAL_REDIRECT, 'openid user/ClientApplication.rs', 'allow');
     expect(tokens.refresh_token).toBeUndefined();
   });
 });

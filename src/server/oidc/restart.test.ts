@@ -56,7 +56,7 @@ describe('restart', () => {
       expect(seenPages).toEqual([]);
       expect(again.kind === 'redirect' && again.location.searchParams.get('code')).toBeTruthy();
       // And the refresh token still works.
-      const refreshed = await oauth.refreshTokenGrant(config, tokens.refresh_token!);
+      const refreshed = await oauth.refreshTokenGrant(config, String(tokens.refresh_token));
       expect((await fhirGet(after, '/ClientApplication', `Bearer ${refreshed.access_token}`)).status).toBe(200);
     } finally {
       await after.close();

@@ -49,7 +49,7 @@ describe('deleting a client revokes it at once', () => {
     expect((await deleteClientApplication(server, 'doomed')).status).toBe(204);
 
     expect((await oauthError(oauth.clientCredentialsGrant(config))).error).toBe('invalid_client');
-    expect((await oauthError(oauth.refreshTokenGrant(config, user.refresh_token!))).error).toBe('invalid_client');
+    expect((await oauthError(oauth.refreshTokenGrant(config, String(user.refresh_token)))).error).toBe('invalid_client');
     for (const token of [machine.access_token, user.access_token]) {
       const response = await fhirGet(server, '/metadata', `Bearer ${token}`);
       expect(response.status).toBe(401);

@@ -51,10 +51,11 @@ export function createUserStore(db: Db, options: { now?: () => Date } = {}) {
      * none was configured, so main.ts can print it exactly once.
      */
     async ensureFirstAdmin(email: string, password: string | undefined): Promise<{ user: User; generatedPassword?: string } | undefined> {
-      if (count.get()!.n > 0) return undefined;
-      const generatedPassword = password === undefined ? randomBytes(18).toString('base64url') : undefined;
-      const user = await create(email, password ?? generatedPassword!, true);
-      return generatedPassword === undefined ? { user } : { user, generatedPassword };
+      if ((count.get()?.n ?? 0) > 0) return undefined;
+      if (password !== undefined) return { user: await create(email, password, true) };
+      // 144 bits from the CSPRNG, URL-safe so it survives copy and paste from a terminal.
+      const generatedPassword = randomBytes(18).toString('base64url');
+      return { user: await create(email, generatedPassword, true), generatedPassword };
     },
   };
 }

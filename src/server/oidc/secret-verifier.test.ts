@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createFailureLimiter } from './failure-limiter.ts';
+import { hashSecret } from './secret-hash.ts';
+import { createSecretVerifier } from './secret-verifier.ts';
+
+describe('createSecretVerifier', () => {
+  it('verifies against the stored hash, and a cached success is much faster than scrypt', async () => {
+    const verifier = createSecretVerifier();
+    const hash = await hashSecret('s3cret-value-of-enough-length');
+    let started = performance.now();
+    expect(await verifier.verify('c1', 's3cret-value-of-enough-length', hash)).toBe('valid');
+    const cold = performance.now() - started;
+    started = performance.now();
+    for (let i = 0; i < 20; i++) expect(await verifier.verify('c1', 's3cret-value-of-enough-length', hash)).toBe('valid');
+    const warm = (performance.now() - started) / 20;
+    expect(warm).toBeLessThan(cold / 5);
+    expect(await verifier.verify('c1', 'wrong', hash)).toBe('invalid');
+  });
+
+  it('never lets a cached success answer for another stored hash (rotation)', async () => {
+    const verifier = createSecretVerifier();
+    const old = await hashSecret('old-secret-0123456789');
+    expect(await verifier.verify('c1', 'old-secret-0123456789', old)).toBe('valid');
+    const rotated = await hashSecret('new-secret-0123456789');
+    expect(await verifier.verify('c1', 'old-secret-0123456789', rotated)).toBe('invalid');
+  });
+
+  it('rate-limits failures per client, the right secret included, and only that client', async () => {
+    const verifier = createSecretVerifier({ maxFailures: 2 });
+    const hash = await hashSecret('right-secret-0123456789');
+    expect(await verifier.verify('c1', 'wrong-1', hash)).toBe('invalid');
+    expect(await verifier.verify('c1', 'wrong-2', hash)).toBe('invalid');
+    expect(await verifier.verify('c1', 'right-secret-0123456789', hash)).toBe('rate-limited');
+    expect(await verifier.verify('c2', 'right-secret-0123456789', hash)).toBe('valid');
+    verifier.forgetClient('c1');
+    expect(await verifier.verify('c1', 'right-secret-0123456789', hash)).toBe('valid');
+  });
+});
+
+describe('createFailureLimiter', () => {
+  it('opens again when the window has passed', () => {
+    let now = 0;
+    const limiter = createFailureLimiter({ maxFailures: 1, windowMs: 1000, now: () => now });
+    limiter.recordFailure('k');
+    expect(limiter.retryAfter('k')).toBe(1000);
+    now = 999;
+    expect(limiter.retryAfter('k')).toBe(1);
+    now = 1000;
+    expect(limiter.retryAfter('k')).toBe(0);
+  });
+
+  it('stays bounded, dropping the oldest key first', () => {
+    const limiter = createFailureLimiter({ maxFailures: 1, windowMs: 1000, maxKeys: 2, now: () => 0 });
+    limiter.recordFailure('a');
+    limiter.recordFailure('b');
+    limiter.recordFailure('c');
+    expect(limiter.retryAfter('a')).toBe(0);
+    expect(limiter.retryAfter('c')).toBe(1000);
+  });
+});
