@@ -6,6 +6,7 @@ import path from 'node:path';
 import { buildApp, type App, type AppOptions } from '../server/app.ts';
 import { loadConfig, fhirBaseUrl, oidcIssuer, type Config } from '../server/config.ts';
 import { hashSecret } from '../server/oidc/secret-hash.ts';
+import { testTokenProvider } from './test-token.ts';
 
 // A real reference server for tests: its own temporary data directory, 127.0.0.1, a free port,
 // an admin with a known password and a confidential `system/*.*` client seeded through the store,
@@ -84,24 +85,7 @@ export async function startTestServer(
   await app.listen({ port, host: '127.0.0.1' });
   const issuer = oidcIssuer(config);
   const tokenEndpoint = `${issuer}/token`;
-  const cache = new Map<string, { token: string; expiresAt: number }>();
-
-  async function getAccessToken(scope = 'system/*.*'): Promise<string> {
-    const cached = cache.get(scope);
-    if (cached && cached.expiresAt - Date.now() > 30_000) return cached.token;
-    const response = await fetch(tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${TEST_SYSTEM_CLIENT_ID}:${secret}`).toString('base64')}`,
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
-    });
-    const body = (await response.json()) as { access_token?: string; expires_in?: number; error?: string };
-    if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${body.error}`);
-    cache.set(scope, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 0) * 1000 });
-    return body.access_token;
-  }
+  const getAccessToken = testTokenProvider({ tokenEndpoint, clientId: TEST_SYSTEM_CLIENT_ID, clientSecret: secret });
 
   return {
     app,
