@@ -83,7 +83,10 @@ describe('the console (admin-app), first-party', () => {
     expect(result.kind).toBe('page');
     if (result.kind !== 'page') return;
     expect(result.status).toBe(200);
-    expect(result.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const csp = result.response.headers.get('content-security-policy');
+    expect(csp).toContain("frame-ancestors 'none'");
+    // The post-login redirect to the client is a form-action target too (CSP Level 3).
+    expect(csp).toContain(`form-action 'self' ${server.origin}`);
     expect(result.html).toMatch(/<label for="email">Email<\/label>/);
     expect(result.html).toMatch(/<label for="password">Password<\/label>/);
     expect(result.html).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/);
@@ -177,6 +180,7 @@ describe('consent (public, third-party client)', () => {
     expect(page.html).toContain('Read and search ClientApplications the signed-in user can access');
     expect(page.html).toContain("See the user&#39;s email address");
     expect(page.response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.response.headers.get('content-security-policy')).toContain("form-action 'self' https://portal.example.com");
 
     const action = actionFrom(page.html, server.origin);
     const answered = await browser.request(action, form({ csrf: csrfFrom(page.html), action: 'allow' }));

@@ -23,6 +23,17 @@ export type InteractionRoutesOptions = {
 
 type Form = Record<string, string | undefined>;
 
+/**
+ * No scripts, nothing from elsewhere, framed by nobody (SPEC §7). `form-action` also governs the
+ * redirects that follow a form post (CSP Level 3 §6.3.1), and a successful sign-in ends in a
+ * redirect to the client: its redirect URI's origin (or private-use scheme) is allowed too.
+ */
+function pageCsp(redirectUri: unknown): string {
+  const url = typeof redirectUri === 'string' ? URL.parse(redirectUri) : null;
+  const target = !url ? '' : url.protocol === 'http:' || url.protocol === 'https:' ? ` ${url.origin}` : ` ${url.protocol}`;
+  return `default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'${target}`;
+}
+
 const FORM_LIMIT = 16 * 1024;
 
 export async function interactionRoutes(app: FastifyInstance, options: InteractionRoutesOptions): Promise<void> {
@@ -47,8 +58,13 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   };
 
-  const page = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  const page = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown) =>
+    reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', pageCsp(redirectUri))
+      .type('text/html; charset=utf-8')
+      .send(body);
 
   const expired = (reply: FastifyReply) =>
     page(
@@ -110,8 +126,9 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
     }
     const action = `${issuerPath}/interaction/${interaction.uid}`;
     const clientName = client.clientName ?? clientId;
+    const redirectUri = interaction.params.redirect_uri;
     if (interaction.prompt.name === 'login') {
-      return page(reply, 200, loginPage({ stylesheet, action, csrfToken: csrfToken(interaction.uid), clientName }));
+      return page(reply, 200, loginPage({ stylesheet, action, csrfToken: csrfToken(interaction.uid), clientName }), redirectUri);
     }
     const accountId = interaction.session?.accountId;
     if (interaction.prompt.name !== 'consent' || !accountId) return expired(reply);
@@ -133,6 +150,7 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
         userEmail: user?.email ?? accountId,
         scopes: describeRequested(String(interaction.params.scope ?? '')),
       }),
+      redirectUri,
     );
   });
 
@@ -156,7 +174,12 @@ export async function interactionRoutes(app: FastifyInstance, options: Interacti
       const email = (form.email ?? '').trim();
       const password = form.password ?? '';
       const relogin = (status: number, error: string) =>
-        page(reply, status, loginPage({ stylesheet, action, csrfToken: csrfToken(interaction.uid), clientName, email, error }));
+        page(
+          reply,
+          status,
+          loginPage({ stylesheet, action, csrfToken: csrfToken(interaction.uid), clientName, email, error }),
+          interaction.params.redirect_uri,
+        );
       if (!email || !password) return relogin(400, 'Enter your email and password.');
       const emailKey = email.toLowerCase();
       const wait = Math.max(perEmail.retryAfter(emailKey), perAddress.retryAfter(request.ip));
