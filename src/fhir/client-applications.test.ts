@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { hasSecretTag, type ClientApplication } from '../model/client-application.ts';
+import { testTokenProvider } from '../test-support/test-token.ts';
 import { createFhirClient } from './client.ts';
 import {
   clientApplicationHistory,
@@ -17,7 +18,13 @@ import { FhirError, FhirInvalidResponseError, isFhirError } from './fhir-error.t
 // The typed verbs the console and CLI use, end to end against the real reference server.
 
 const baseUrl = inject('fhirBaseUrl');
-const client = createFhirClient({ baseUrl });
+// The API requires a token: the shared test server's system client gets one (client_credentials).
+const getAccessToken = testTokenProvider({
+  tokenEndpoint: inject('tokenEndpoint'),
+  clientId: inject('testClientId'),
+  clientSecret: inject('testClientSecret'),
+});
+const client = createFhirClient({ baseUrl, getAccessToken: () => getAccessToken() });
 const run = Math.random().toString(36).slice(2, 8);
 
 function newSecret(): string {

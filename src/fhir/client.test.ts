@@ -1,12 +1,19 @@
 import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
+import { testTokenProvider } from '../test-support/test-token.ts';
 import { createFhirClient } from './client.ts';
 import { FhirError, FhirNetworkError, isFhirError } from './fhir-error.ts';
 
 // The generic REST client against the real reference server started by the vitest globalSetup.
 
 const baseUrl = inject('fhirBaseUrl');
-const client = createFhirClient({ baseUrl });
+// The API requires a token: the shared test server's system client gets one (client_credentials).
+const getAccessToken = testTokenProvider({
+  tokenEndpoint: inject('tokenEndpoint'),
+  clientId: inject('testClientId'),
+  clientSecret: inject('testClientSecret'),
+});
+const client = createFhirClient({ baseUrl, getAccessToken: () => getAccessToken() });
 const run = Math.random().toString(36).slice(2, 8);
 
 function backend(id: string, name = `Raw ${run} ${id}`) {

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
-import { fhirBasePath, fhirBaseUrl, projectPath, type Config } from './config.ts';
+import { fhirBasePath, fhirBaseUrl, oidcIssuer, projectPath, type Config } from './config.ts';
 import { installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
+import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
 import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -89,7 +90,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Runtime settings of the console, so one build runs against any deployment.
   app.get('/config.json', async (_request, reply) =>
-    reply.header('cache-control', 'no-cache').send({ fhirBaseUrl: fhirBaseUrl(config) }),
+    reply.header('cache-control', 'no-cache').send({
+      fhirBaseUrl: fhirBaseUrl(config),
+      issuer: oidcIssuer(config),
+      clientId: ADMIN_APP_CLIENT_ID,
+      scopes: ADMIN_APP_SCOPE,
+    }),
   );
 
   const consoleDir = options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir && path.resolve(options.consoleDir);

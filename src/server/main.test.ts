@@ -7,6 +7,37 @@ import { freePort, tempDataDir } from '../test-support/test-server.ts';
 // The real entry point as `npm start` runs it: a child process, its stdout, its signals.
 
 const MAIN = path.resolve(import.meta.dirname, 'main.ts');
+
+// The API needs credentials: a basic_auth client seeded the way an operator would (SEED_BUNDLE).
+const OPERATOR = { id: 'operator', secret: 'operator-secret-for-main-test' };
+const AUTHORIZATION = `Basic ${Buffer.from(`${OPERATOR.id}:${OPERATOR.secret}`).toString('base64')}`;
+
+function seededDataDir(): { dataDir: string; seed: string } {
+  const dataDir = tempDataDir();
+  const seed = path.join(dataDir, 'seed.json');
+  fs.writeFileSync(
+    seed,
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        {
+          request: { method: 'PUT', url: `ClientApplication/${OPERATOR.id}` },
+          resource: {
+            resourceType: 'ClientApplication',
+            id: OPERATOR.id,
+            name: 'Operator',
+            grantType: ['basic_auth'],
+            responseTypes: 'token',
+            secret: OPERATOR.secret,
+            scope: 'system/*.*',
+          },
+        },
+      ],
+    }),
+  );
+  return { dataDir, seed };
+}
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function startMain(env: Record<string, string>) {
@@ -56,29 +87,39 @@ const portal = {
 describe('npm start (src/server/main.ts)', () => {
   it('prints where to log in and the API URLs, and serves /metadata', async () => {
     const port = await freePort();
-    const dataDir = tempDataDir();
-    const main = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    const { dataDir, seed } = seededDataDir();
+    const main = startMain({ PORT: String(port), DATA_DIR: dataDir, SEED_BUNDLE: seed });
     await main.waitFor(/Client Admin is running/);
     const base = `http://localhost:${port}/w/default/default/api/v1/fhir/r4`;
     expect(main.output()).toContain(`Console           http://localhost:${port}/`);
     expect(main.output()).toContain(`FHIR API (R4)     ${base}`);
-    const metadata = await fetch(`http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/metadata`);
+    const metadata = await fetch(`http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/metadata`, {
+      headers: { authorization: AUTHORIZATION },
+    });
     expect(metadata.status).toBe(200);
     expect(((await metadata.json()) as { resourceType: string }).resourceType).toBe('CapabilityStatement');
     expect(fs.existsSync(path.join(dataDir, 'client-admin.sqlite'))).toBe(true);
+    // First start without ADMIN_PASSWORD: a generated password is printed once, with the login URL.
+    expect(main.output()).toMatch(/Login URL {9}http:\/\/localhost:\d+\/\n {2}Email {13}admin@localhost\n {2}Password {10}\S{20,}/);
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
+
+    const again = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    await again.waitFor(/Client Admin is running/);
+    expect(again.output()).not.toMatch(/Password/);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
   });
 
   it('finishes an in-flight write on SIGTERM, exits 0, and the write is there after a restart', async () => {
     const port = await freePort();
-    const dataDir = tempDataDir();
-    const main = startMain({ PORT: String(port), DATA_DIR: dataDir });
+    const { dataDir, seed } = seededDataDir();
+    const main = startMain({ PORT: String(port), DATA_DIR: dataDir, SEED_BUNDLE: seed });
     await main.waitFor(/Client Admin is running/);
     const url = `http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/ClientApplication/in-flight`;
     const response = fetch(url, {
       method: 'PUT',
-      headers: { 'content-type': 'application/fhir+json' },
+      headers: { 'content-type': 'application/fhir+json', authorization: AUTHORIZATION },
       body: JSON.stringify(portal),
     });
     await main.waitFor(/"method":"PUT"/);
@@ -90,7 +131,7 @@ describe('npm start (src/server/main.ts)', () => {
 
     const again = startMain({ PORT: String(port), DATA_DIR: dataDir });
     await again.waitFor(/Client Admin is running/);
-    const read = await fetch(url);
+    const read = await fetch(url, { headers: { authorization: AUTHORIZATION } });
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('W/"1"');
     again.child.kill('SIGTERM');

@@ -299,3 +299,16 @@ describe('JSON Patch', () => {
     expect(wrongType.status).toBe(415);
   });
 });
+
+describe('console runtime settings', () => {
+  it('serves /config.json naming the FHIR base, the issuer and the console client, without a token', async () => {
+    const res = await fetch(`${server.origin}/config.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      fhirBaseUrl: server.fhirBaseUrl,
+      issuer: server.issuer,
+      clientId: 'admin-app',
+      scopes: expect.stringContaining('user/ClientApplication.'),
+    });
+  });
+});

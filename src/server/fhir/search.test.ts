@@ -58,12 +58,13 @@ describe('search', () => {
   });
 
   it('filters by grantType, with or without the code system, and never returns deleted clients', async () => {
+    // The test server seeds its own system client ("Test system client") too.
     const res = await http('/ClientApplication?grantType=client_credentials');
-    expect(names(res.body)).toEqual(['alpine backend']);
+    expect(names(res.body)).toEqual(['alpine backend', 'Test system client']);
     const withSystem = await http(
       `/ClientApplication?grantType=${encodeURIComponent('https://haste.health/fhir/CodeSystem/ClientApplicationGrantType|client_credentials')}`,
     );
-    expect(names(withSystem.body)).toEqual(['alpine backend']);
+    expect(names(withSystem.body)).toEqual(['alpine backend', 'Test system client']);
     const bad = await http('/ClientApplication?grantType=implicit');
     expect(bad.status).toBe(400);
     expect(bad.body.issue[0].diagnostics).toMatch(/implicit/);
@@ -74,9 +75,9 @@ describe('search', () => {
     const after = await http(`/ClientApplication?_lastUpdated=ge${encodeURIComponent(beforeSecondBatch)}&_count=100`);
     expect(after.body.total).toBe(25);
     const before = await http(`/ClientApplication?_lastUpdated=lt${encodeURIComponent(beforeSecondBatch)}`);
-    expect(names(before.body).sort()).toEqual(['Alpha Portal', 'Beta', 'alpine backend'].sort());
+    expect(names(before.body).sort()).toEqual(['Alpha Portal', 'Beta', 'Test system client', 'alpine backend'].sort());
     const today = new Date().toISOString().slice(0, 10);
-    expect((await http(`/ClientApplication?_lastUpdated=${today}&_count=0`)).body.total).toBe(28);
+    expect((await http(`/ClientApplication?_lastUpdated=${today}&_count=0`)).body.total).toBe(29);
     expect((await http('/ClientApplication?_lastUpdated=yesterday')).status).toBe(400);
   });
 
@@ -97,7 +98,7 @@ describe('search', () => {
     let next = link(first.body, 'next');
     let pages = 1;
     while (next) {
-      const page = await fetch(next).then((r) => r.json());
+      const page = await fetch(next, { headers: { authorization: await server.bearer() } }).then((r) => r.json());
       seen.push(...names(page));
       expect(link(page, 'previous')).toBeDefined();
       next = link(page, 'next');
@@ -115,7 +116,7 @@ describe('search', () => {
     expect(capped.status).toBe(200);
     expect(capped.body.link[0].url).toContain('_count=100');
     const countOnly = await http('/ClientApplication?_count=0');
-    expect(countOnly.body.total).toBe(28);
+    expect(countOnly.body.total).toBe(29);
     expect(countOnly.body.entry).toEqual([]);
     expect((await http('/ClientApplication?_count=-1')).status).toBe(400);
     expect((await http('/ClientApplication?_total=none')).body.total).toBeUndefined();

@@ -9,7 +9,7 @@ let client: Client;
 
 beforeAll(async () => {
   server = await startTestServer();
-  client = new Client({ baseUrl: server.fhirBaseUrl });
+  client = new Client({ baseUrl: server.fhirBaseUrl, bearerToken: await server.getAccessToken() });
 });
 afterAll(async () => server.close());
 
