@@ -1,0 +1,133 @@
+import { uniqueId } from './api.ts';
+import { LIST_PATH, assertNoAxeViolations, goToClient, goToConsole, goToNewClient, saveScreenshot } from './console.ts';
+import { expect, test } from './fixtures.ts';
+
+// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+test.describe.configure({ timeout: 60_000 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`list, new and detail have no axe violations in the ${colorScheme} theme, and are photographed`, async ({ page, api }) => {
+    // Five axe runs over full pages on a small machine.
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme });
+    const id = `screenshot-${colorScheme}`;
+    await api.putClientApplication({
+      id,
+      name: 'Patient Portal',
+      grantType: ['authorization_code', 'refresh_token'],
+      redirectUri: ['https://portal.example.com/callback'],
+      scope: 'openid profile email patient/*.read offline_access',
+      logoUri: 'https://portal.example.com/logo.png',
+      contact: { system: 'email', value: 'portal-team@example.com' },
+    });
+    await api.putClientApplication({ id: `cli-${colorScheme}`, name: 'CLI', grantType: ['client_credentials'], secret: 'my-super-secret', scope: 'openid system/*.*' });
+
+    await goToConsole(page, `${LIST_PATH}?sort=-lastUpdated`);
+    await expect(page.getByRole('link', { name: 'Patient Portal' }).first()).toBeVisible();
+    await assertNoAxeViolations(page);
+    await saveScreenshot(page, 'list');
+
+    await goToNewClient(page);
+    await page.getByRole('radio', { name: /Web app/ }).check();
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Scheduling App');
+    await page.getByRole('textbox', { name: 'Redirect URI 1' }).fill('http://scheduling.example.com/cb');
+    await page.getByRole('checkbox', { name: 'authorization_code' }).focus();
+    await assertNoAxeViolations(page);
+    await saveScreenshot(page, 'new');
+
+    await goToClient(page, id);
+    await assertNoAxeViolations(page);
+    await saveScreenshot(page, 'detail');
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect(page.getByRole('cell', { name: 'Created' })).toBeVisible();
+    await assertNoAxeViolations(page);
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    await assertNoAxeViolations(page);
+    await saveScreenshot(page, 'detail-json');
+
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(background).toBe(colorScheme === 'dark' ? 'rgb(11, 17, 32)' : 'rgb(255, 255, 255)');
+  });
+}
+
+test('keyboard only: create a public client from the list, without a mouse', async ({ page }) => {
+  await goToConsole(page);
+  const id = uniqueId('keyboard');
+  // Skip link first, then into the page.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+  await page.getByRole('link', { name: 'New client application' }).first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'New client application' })).toBeVisible();
+
+  await page.getByRole('radio', { name: /Backend service/ }).focus();
+  await page.keyboard.press('ArrowRight'); // Web app / SPA
+  await expect(page.getByRole('radio', { name: /Web app/ })).toBeChecked();
+  await page.keyboard.press('ArrowRight'); // Native app
+  await expect(page.getByRole('radio', { name: /Native app/ })).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('textbox', { name: /^Client ID/ })).toBeFocused();
+  await page.keyboard.type(id);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Keyboard Native');
+  // The scope editor takes Enter to add a chip.
+  await page.getByRole('combobox', { name: 'Add scopes' }).focus();
+  await page.keyboard.type('launch');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: 'Granted scopes' }).getByText('launch', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Create client application' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Keyboard Native' })).toBeVisible();
+
+  // Tabs follow the arrow keys.
+  await page.getByRole('tab', { name: 'Settings' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'JSON' })).toBeFocused();
+  await expect(page).toHaveURL(/tab=json/);
+});
+
+test('an ended session sends the admin through sign-in and back; with unsaved edits it warns first', async ({ page, api }) => {
+  const id = uniqueId('session');
+  await api.putClientApplication({ id, name: 'Session', grantType: ['authorization_code'], redirectUri: ['https://s.example/cb'] });
+
+  // Capture the console's refresh tokens as they arrive, to end its session the way an OP would.
+  const refreshTokens: string[] = [];
+  page.on('response', async (response) => {
+    if (response.url().endsWith('/oidc/token') && response.ok()) {
+      const body = (await response.json().catch(() => ({}))) as { refresh_token?: string };
+      if (body.refresh_token) refreshTokens.push(body.refresh_token);
+    }
+  });
+  const revokeSession = async () => {
+    // Revoking the refresh token revokes the whole grant: the access token dies with it.
+    const response = await fetch(`${api.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshTokens.at(-1) ?? '', token_type_hint: 'refresh_token', client_id: 'admin-app' }),
+    });
+    expect(response.status).toBe(200);
+  };
+
+  await goToClient(page, id);
+  await expect.poll(() => refreshTokens.length).toBe(1);
+  await revokeSession();
+  // Clean page: the next request fails with 401, the console signs in again (the OP session
+  // still stands, so no form) and comes back to the same page.
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect.poll(() => refreshTokens.length).toBe(2);
+  await expect(page).toHaveURL(new RegExp(`${id}\\?tab=history$`));
+  await expect(page.getByRole('cell', { name: 'Created' })).toBeVisible();
+
+  // Dirty form: warn instead of leaving.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('textbox', { name: 'Description' }).fill('half-filled');
+  await revokeSession();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Your session has ended' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('unsaved changes');
+  await assertNoAxeViolations(page, 'dialog');
+  await dialog.getByRole('button', { name: 'Sign in again' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Session' })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/resources/ClientApplication/${id}$`));
+});

@@ -1,0 +1,96 @@
+// Runtime settings (issue 4 §1): one build runs against any Haste-Health-compatible deployment.
+// The server serves `config.json`; a host elsewhere serves its own beside index.html. Every field
+// is optional and defaults to the embedded reference server, so today's `{ fhirBaseUrl }` works.
+// Deliberately without zod: this runs in the initial chunk, which must stay small.
+
+export interface ConsoleConfig {
+  /** Absolute FHIR R4 base URL. */
+  fhirBaseUrl: string;
+  /** OIDC issuer (authority); discovery at `{issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  /** Space-separated scopes the console asks for. */
+  scopes: string;
+}
+
+export const CONFIG_URL = `${import.meta.env.BASE_URL}config.json`;
+export const DEFAULT_PROJECT_PATH = '/w/default/default/api/v1';
+export const DEFAULT_CLIENT_ID = 'admin-app';
+export const DEFAULT_SCOPES = 'openid profile email offline_access user/ClientApplication.cruds';
+
+export type ConfigResult = { ok: true; config: ConsoleConfig } | { ok: false; problems: string[] };
+
+function absoluteHttpUrl(value: unknown, key: string, origin: string, problems: string[]): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.push(`"${key}" must be a URL string.`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    problems.push(`"${key}" is not a valid URL.`);
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`"${key}" must be an http(s) URL.`);
+    return undefined;
+  }
+  if (url.search || url.hash) {
+    problems.push(`"${key}" must not contain a query or fragment.`);
+    return undefined;
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Validates `config.json`, filling defaults; `origin` resolves relative URLs (the page's origin). */
+export function parseConsoleConfig(json: unknown, origin: string): ConfigResult {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, problems: ['config.json must be a JSON object.'] };
+  }
+  const raw = json as Record<string, unknown>;
+  const problems: string[] = [];
+  const fhirBaseUrl = absoluteHttpUrl(raw.fhirBaseUrl ?? `${DEFAULT_PROJECT_PATH}/fhir/r4`, 'fhirBaseUrl', origin, problems);
+  // Haste Health's layout puts the issuer beside the FHIR base: …/api/v1/fhir/r4 → …/api/v1/oidc.
+  const defaultIssuer =
+    fhirBaseUrl && /\/fhir\/r4$/.test(fhirBaseUrl)
+      ? fhirBaseUrl.replace(/\/fhir\/r4$/, '/oidc')
+      : `${DEFAULT_PROJECT_PATH}/oidc`;
+  const issuer = absoluteHttpUrl(raw.issuer ?? defaultIssuer, 'issuer', origin, problems);
+
+  const clientId = raw.clientId ?? DEFAULT_CLIENT_ID;
+  if (typeof clientId !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(clientId)) {
+    problems.push('"clientId" must be a client ID such as "admin-app".');
+  }
+
+  const rawScopes = raw.scopes ?? DEFAULT_SCOPES;
+  const scopes = Array.isArray(rawScopes) ? rawScopes.join(' ') : rawScopes;
+  if (typeof scopes !== 'string' || !scopes.split(/\s+/).includes('openid')) {
+    problems.push('"scopes" must be a space-separated string (or a list) that includes "openid".');
+  }
+
+  if (problems.length > 0 || !fhirBaseUrl || !issuer) return { ok: false, problems };
+  return {
+    ok: true,
+    config: { fhirBaseUrl, issuer, clientId: clientId as string, scopes: (scopes as string).trim().replace(/\s+/g, ' ') },
+  };
+}
+
+export async function loadConsoleConfig(fetchImpl: typeof fetch = fetch): Promise<ConfigResult> {
+  let response: Response;
+  try {
+    response = await fetchImpl(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+  } catch {
+    return { ok: false, problems: [`${CONFIG_URL} could not be fetched: the server did not answer.`] };
+  }
+  if (!response.ok) {
+    return { ok: false, problems: [`${CONFIG_URL} answered ${response.status}: serve a config.json beside index.html.`] };
+  }
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    return { ok: false, problems: [`${CONFIG_URL} is not valid JSON.`] };
+  }
+  return parseConsoleConfig(json, window.location.origin);
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { isSafeReturnPath, paths } from './paths.ts';
+
+describe('paths', () => {
+  it('encodes client IDs and keeps the default tab out of the URL', () => {
+    expect(paths.clientApplication('a.b-c')).toBe('/resources/ClientApplication/a.b-c');
+    expect(paths.clientApplication('x', 'history')).toBe('/resources/ClientApplication/x?tab=history');
+    expect(paths.clientApplication('x', 'settings')).toBe('/resources/ClientApplication/x');
+  });
+
+  it('only returns to same-origin paths after sign-in', () => {
+    expect(isSafeReturnPath('/resources/ClientApplication?name=a')).toBe(true);
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/callback?code=x', 42, undefined]) {
+      expect(isSafeReturnPath(bad), String(bad)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,155 @@
+import type { User, UserManager } from 'oidc-client-ts';
+import { isSafeReturnPath, paths } from '../app/paths.ts';
+
+// The admin's session, outside React so the FHIR connection can use it too. The access token
+// lives here (and in oidc-client-ts' in-memory store), nowhere else.
+
+export type SessionStatus =
+  /** No user yet: a protected page will start sign-in. */
+  | 'anonymous'
+  /** On the way to (or back from) the OP. */
+  | 'redirecting'
+  | 'signed-in'
+  /** The session ended under us: a 401 a refresh could not fix, or renewal failed. */
+  | 'expired'
+  | 'signed-out'
+  | 'error';
+
+export interface SessionState {
+  status: SessionStatus;
+  user: User | null;
+  error: string | undefined;
+}
+
+export interface Session {
+  readonly userManager: UserManager;
+  getState: () => SessionState;
+  subscribe: (listener: () => void) => () => void;
+  signIn: (returnTo: string) => Promise<void>;
+  /** Completes the redirect round trip at /callback; resolves to the path to return to. */
+  completeSignIn: () => Promise<string>;
+  /** Completes the return from the OP's end-session endpoint. */
+  completeSignOut: () => Promise<void>;
+  signOut: () => Promise<void>;
+  getAccessToken: () => Promise<string | undefined>;
+  /** fetch that sends the token, renews once on 401 and retries, then reports an expired session. */
+  fetchWithAuth: typeof fetch;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createSession(userManager: UserManager, fetchImpl: typeof fetch = (i, init) => fetch(i, init)): Session {
+  let state: SessionState = { status: 'anonymous', user: null, error: undefined };
+  const listeners = new Set<() => void>();
+  let renewal: Promise<User | null> | null = null;
+
+  function set(next: SessionState) {
+    state = next;
+    for (const listener of listeners) listener();
+  }
+
+  function setUser(user: User | null) {
+    set({ status: user ? 'signed-in' : 'anonymous', user, error: undefined });
+  }
+
+  function markExpired() {
+    if (state.status === 'signed-out' || state.status === 'redirecting') return;
+    set({ status: 'expired', user: null, error: undefined });
+  }
+
+  userManager.events.addUserLoaded((user) => setUser(user));
+  userManager.events.addSilentRenewError(() => markExpired());
+  userManager.events.addAccessTokenExpired(() => {
+    // automaticSilentRenew renews shortly before expiry; without a refresh token it cannot.
+    if (!state.user?.refresh_token) markExpired();
+  });
+  void userManager.clearStaleState().catch(() => undefined);
+
+  async function renew(): Promise<User | null> {
+    if (!state.user?.refresh_token) return null;
+    // One refresh at a time: refresh tokens rotate, so two parallel refreshes would race and the
+    // loser would present a used token (reuse detection would then end the whole session).
+    renewal ??= userManager
+      .signinSilent()
+      .catch(() => null)
+      .finally(() => {
+        renewal = null;
+      });
+    return renewal;
+  }
+
+  async function getAccessToken() {
+    const user = state.user;
+    if (!user) return undefined;
+    if (!user.expired) return user.access_token;
+    return (await renew())?.access_token;
+  }
+
+  const fetchWithAuth: typeof fetch = async (input, init = {}) => {
+    const withToken = (token: string | undefined): RequestInit => {
+      const headers = new Headers(init.headers);
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+      return { ...init, headers };
+    };
+    let response = await fetchImpl(input, withToken(await getAccessToken()));
+    if (response.status === 401) {
+      const renewed = await renew();
+      if (renewed) response = await fetchImpl(input, withToken(renewed.access_token));
+      if (response.status === 401) markExpired();
+    }
+    return response;
+  };
+
+  return {
+    userManager,
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async signIn(returnTo) {
+      set({ ...state, status: 'redirecting' });
+      try {
+        await userManager.signinRedirect({ state: { returnTo: isSafeReturnPath(returnTo) ? returnTo : paths.home() } });
+      } catch (error) {
+        set({ status: 'error', user: null, error: `Sign-in could not start: ${describe(error)}` });
+      }
+    },
+    async completeSignIn() {
+      set({ ...state, status: 'redirecting' });
+      try {
+        const user = await userManager.signinRedirectCallback();
+        setUser(user);
+        const returnTo = (user.state as { returnTo?: unknown } | undefined)?.returnTo;
+        return isSafeReturnPath(returnTo) ? returnTo : paths.home();
+      } catch (error) {
+        set({ status: 'error', user: null, error: `Sign-in did not complete: ${describe(error)}` });
+        throw error;
+      }
+    },
+    async completeSignOut() {
+      try {
+        await userManager.signoutRedirectCallback();
+      } finally {
+        set({ status: 'signed-out', user: null, error: undefined });
+      }
+    },
+    async signOut() {
+      set({ ...state, status: 'redirecting' });
+      try {
+        // Revokes the access and refresh tokens (revokeTokensOnSignout), then ends the OP session.
+        await userManager.signoutRedirect({ state: { signedOut: true } });
+      } catch {
+        // No end-session endpoint, or the OP is unreachable: at least forget the tokens here.
+        await userManager.removeUser().catch(() => undefined);
+        set({ status: 'signed-out', user: null, error: undefined });
+      }
+    },
+    getAccessToken,
+    fetchWithAuth,
+  };
+}

@@ -1,0 +1,46 @@
+import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import type { ConsoleConfig } from '../app/config.ts';
+import { paths } from '../app/paths.ts';
+
+// The one oidc-client-ts UserManager (STYLE.md). Choices, each from issue 4 §2:
+// - authorization_code + PKCE S256 (oidc-client-ts' default; `disablePKCE` stays false);
+// - tokens in memory only: `userStore` is an InMemoryWebStorage, so no token ever reaches Web
+//   Storage and a reload signs in again (the OP's session cookie makes that a quick round trip);
+// - only the PKCE verifier and `state` of one redirect round trip go to sessionStorage (they must
+//   survive the navigation to the OP and back); oidc-client-ts removes the entry when /callback
+//   consumes it, and stale ones are cleared at start;
+// - silent renew with the (rotated) refresh token, never an iframe: the OP's pages send
+//   `frame-ancestors 'none'`, so iframe-based renew and session monitoring cannot work;
+// - sign-out revokes the refresh token, which revokes the whole grant (the server's API checks
+//   the grant of every access token, so the access token dies with it), then ends the OP session.
+//   Access tokens are JWTs here, and RFC 7009 lets a server refuse to revoke those
+//   (`unsupported_token_type`), which oidc-provider does: asking would fail the sign-out.
+
+export const STATE_STORE_PREFIX = 'client-admin.oidc.';
+
+export function createUserManager(config: ConsoleConfig, origin: string = window.location.origin): UserManager {
+  return new UserManager({
+    authority: config.issuer,
+    client_id: config.clientId,
+    redirect_uri: `${origin}${paths.callback()}`,
+    post_logout_redirect_uri: `${origin}${paths.home()}`,
+    response_type: 'code',
+    scope: config.scopes,
+    // OpenID Connect Core §11: an OP grants offline_access (the refresh token silent renew needs)
+    // only with prompt=consent, and oidc-provider enforces that. The console is first-party and
+    // pre-approved, so the consent step passes without a page.
+    prompt: 'consent',
+    userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
+    stateStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: STATE_STORE_PREFIX }),
+    automaticSilentRenew: true,
+    monitorSession: false,
+    // The ID token carries email and name (the server sets conformIdTokenClaims: false).
+    loadUserInfo: false,
+    revokeTokensOnSignout: true,
+    revokeTokenTypes: ['refresh_token'],
+    // RFC 7009 §2.2: a successful revocation is an empty 200, which may come as text/plain.
+    revokeTokenAdditionalContentTypes: ['text/plain'],
+    // A round trip that was abandoned (the admin closed the login tab) leaves its state behind.
+    staleStateAgeInSeconds: 600,
+  });
+}

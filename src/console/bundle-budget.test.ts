@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { build, type Manifest } from 'vite';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Issue 4 §9: the initial JS stays small. Builds the console into a temporary directory (so it
+// never depends on a stale dist/) and measures what the browser must load before the first
+// paint: the entry chunk, its static imports and their CSS, gzipped. Route chunks are not counted.
+
+const JS_BUDGET_BYTES = 130_000;
+const CSS_BUDGET_BYTES = 10_000;
+
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-admin-budget-'));
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+function gzipSize(file: string): number {
+  return zlib.gzipSync(fs.readFileSync(path.join(outDir, file)), { level: 9 }).length;
+}
+
+function initialFiles(manifest: Manifest): { js: string[]; css: string[] } {
+  const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
+  if (!entry) throw new Error('The build has no entry chunk.');
+  const js = new Set<string>();
+  const css = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || js.has(chunk.file)) return;
+    js.add(chunk.file);
+    chunk.css?.forEach((file) => css.add(file));
+    chunk.imports?.forEach(visit);
+  };
+  visit(Object.keys(manifest).find((key) => manifest[key] === entry) as string);
+  return { js: [...js], css: [...css] };
+}
+
+describe('console bundle budget', () => {
+  it(`keeps the initial JS within ${JS_BUDGET_BYTES / 1000} kB and CSS within ${CSS_BUDGET_BYTES / 1000} kB gzip`, async () => {
+    // Vitest sets NODE_ENV=test, which Vite would bake in (React's development build).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: path.resolve('vite.config.ts'),
+        mode: 'production',
+        logLevel: 'silent',
+        build: { outDir, emptyOutDir: true, manifest: true, sourcemap: false },
+      });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(outDir, '.vite/manifest.json'), 'utf8')) as Manifest;
+    const { js, css } = initialFiles(manifest);
+    const jsBytes = js.reduce((sum, file) => sum + gzipSize(file), 0);
+    const cssBytes = css.reduce((sum, file) => sum + gzipSize(file), 0);
+    console.info(`initial JS ${(jsBytes / 1000).toFixed(1)} kB gzip (${js.join(', ')}); CSS ${(cssBytes / 1000).toFixed(1)} kB gzip`);
+
+    // Route pages are split out: none of them may be in the initial load.
+    const lazy = Object.values(manifest).filter((chunk) => chunk.isDynamicEntry).map((chunk) => chunk.name);
+    expect(lazy).toEqual(expect.arrayContaining(['list-page', 'new-page', 'detail-page']));
+    expect(jsBytes, 'initial JS, gzip bytes').toBeLessThanOrEqual(JS_BUDGET_BYTES);
+    expect(cssBytes, 'initial CSS, gzip bytes').toBeLessThanOrEqual(CSS_BUDGET_BYTES);
+  }, 120_000);
+});
