@@ -5,10 +5,12 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, oidcIssuer, projectPath, type Config } from './config.ts';
-import { installErrorHandler } from './errors.ts';
+import { createCorsPolicy, fhirCors } from './cors.ts';
+import { frameworkErrors, installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
 import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
+import { applySecurityHeaders } from './security-headers.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
 import { openDatabase, type Db } from './store/database.ts';
 
@@ -44,8 +46,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Ids are case-sensitive and "a/" is not "a": no normalisation of paths.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 },
     return503OnClosing: true,
+    frameworkErrors,
   });
-  const oidc = await createOidcServer({ config, db, store });
+  const cors = createCorsPolicy({ store, consoleOrigin: new URL(config.publicUrl).origin });
+  const oidc = await createOidcServer({ config, db, store, cors });
   app.decorate('store', store);
   app.decorate('db', db);
   app.decorate('oidc', oidc);
@@ -62,23 +66,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.addHook('onSend', async (_request, reply, payload) => {
     if (isClosing) reply.header('connection', 'close');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    // Pages that need a narrower or wider policy (the sign-in pages) set their own.
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
-      reply.header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
-          "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-      );
-    }
+    applySecurityHeaders(reply);
     return payload;
   });
+
+  fhirCors(app, { policy: cors, basePath: fhirBasePath(config) });
 
   // The FHIR API requires a token on every route, /metadata included (issue 3): one hook for the
   // whole scope, which authorises by each route's `fhirInteraction`.
   await app.register(
     async (scope) => {
+      scope.decorateRequest('principal', undefined);
       scope.addHook('onRequest', oidc.apiAuth.onRequest);
       await scope.register(fhirRoutes, { store, fhirBaseUrl: fhirBaseUrl(config), version: VERSION });
     },
@@ -87,6 +85,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(oidcRoutes, { oidc, config });
 
   app.get('/health', async () => ({ status: 'ok' }));
+
+  // Browsers ask for /favicon.ico on every page, the server-rendered sign-in pages included.
+  const favicon = fs.readFileSync(path.join(ROOT, 'public/favicon.svg'));
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
+  );
 
   // Runtime settings of the console, so one build runs against any deployment.
   app.get('/config.json', async (_request, reply) =>

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { issue, operationOutcome, type IssueCode, type OutcomeIssue } from '../model/operation-outcome.ts';
 import { FhirHttpError } from './fhir/fhir-http-error.ts';
 import { FHIR_JSON } from './fhir/routes.ts';
+import { applySecurityHeaders } from './security-headers.ts';
 
 // The one error handler (STYLE.md): every failure becomes an OperationOutcome with a plain
 // message; 5xx bodies never carry internals, and logs never carry stacks or request bodies.
@@ -16,6 +17,13 @@ const FASTIFY_MESSAGES: Record<string, { status: number; code: IssueCode; text: 
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too-long', text: 'The body is too large.' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'structure', text: 'The body is empty: send a JSON resource.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'structure', text: 'The body is not valid JSON.' },
+  // Router errors (frameworkErrors below): the URL never reached a route.
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'invalid',
+    text: 'The URL is not valid: it has a malformed percent-encoding (%XX) or bytes that are not UTF-8.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'too-long', text: 'A path segment of the URL is too long: ids are at most 64 characters.' },
 };
 
 export function toOutcome(error: unknown): { status: number; issues: OutcomeIssue[]; headers: Record<string, string> } {
@@ -36,14 +44,28 @@ export function toOutcome(error: unknown): { status: number; issues: OutcomeIssu
   };
 }
 
+function sendOutcome(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { status, issues, headers } = toOutcome(error);
+  if (status >= 500) {
+    const e = error as { name?: string; code?: string; message?: string };
+    // Name and code only: messages and stacks can carry data from the request.
+    request.log.error({ error: { name: e.name, code: e.code } }, 'request failed');
+  }
+  return reply.code(status).headers(headers).type(FHIR_JSON).send(operationOutcome(issues));
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, issues, headers } = toOutcome(error);
-    if (status >= 500) {
-      const e = error as { name?: string; code?: string; message?: string };
-      // Name and code only: messages and stacks can carry data from the request.
-      request.log.error({ error: { name: e.name, code: e.code } }, 'request failed');
-    }
-    return reply.code(status).headers(headers).type(FHIR_JSON).send(operationOutcome(issues));
-  });
+  app.setErrorHandler(sendOutcome);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors the router raises before any route or error handler
+ * runs (a malformed percent-encoding, an over-long path parameter). Without it they would be
+ * Fastify's own JSON instead of an OperationOutcome.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // These replies skip the onSend hooks, so the security headers are set here.
+  reply.type(FHIR_JSON);
+  applySecurityHeaders(reply);
+  void sendOutcome(error, request, reply);
 }

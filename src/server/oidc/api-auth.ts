@@ -22,7 +22,18 @@ export type Principal = {
   clientId: string;
   /** The token's scopes that the client's registration still covers. */
   scopes: Scope[];
+  /** Who acts, as a URI for `meta.source`: `mailto:` the admin, or the client's URN. */
+  actor: string;
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the FHIR scope's authentication hook. */
+    principal?: Principal;
+  }
+}
+
+const clientActor = (clientId: string) => `urn:client-admin:client:${clientId}`;
 
 /** SPEC §3: the SMART permission each FHIR interaction needs; capabilities only a valid token. */
 const PERMISSION: Record<FhirInteraction, { letter: string; verb: string } | undefined> = {
@@ -101,7 +112,7 @@ export function createApiAuth(options: ApiAuthOptions) {
     if (typeof grantId !== 'string') {
       const registered = registeredScope(clientId, 'client_credentials');
       if (registered === undefined) throw unauthorized('The client of this access token has been revoked.');
-      return { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered) };
+      return { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered), actor: clientActor(clientId) };
     }
 
     const registered = registeredScope(clientId, 'authorization_code');
@@ -115,7 +126,7 @@ export function createApiAuth(options: ApiAuthOptions) {
     if (!user.isAdmin) {
       throw new FhirHttpError(403, [issue('forbidden', 'Only administrators may manage client applications.')]);
     }
-    return { kind: 'user', clientId, scopes: withinRegistration(tokenScope, registered) };
+    return { kind: 'user', clientId, scopes: withinRegistration(tokenScope, registered), actor: `mailto:${user.email}` };
   }
 
   /** Haste Health's basic_auth grant: the client's own credentials stand in for a client_credentials token. */
@@ -134,12 +145,13 @@ export function createApiAuth(options: ApiAuthOptions) {
     if (registered === undefined || !current?.secretHash) throw fail();
     const result = await secretVerifier.verify(clientId, secret, current.secretHash);
     if (result === 'rate-limited') {
-      throw new FhirHttpError(429, [issue('throttled', 'Too many failed attempts for this client: wait a minute and try again.')], {
-        'retry-after': '60',
+      const seconds = Math.max(1, Math.ceil(secretVerifier.retryAfterMs(clientId) / 1000));
+      throw new FhirHttpError(429, [issue('throttled', `Too many failed attempts for this client: try again in ${seconds} s.`)], {
+        'retry-after': String(seconds),
       });
     }
     if (result !== 'valid') throw fail();
-    return { kind: 'client', clientId, scopes: parseScopeString(registered).scopes };
+    return { kind: 'client', clientId, scopes: parseScopeString(registered).scopes, actor: clientActor(clientId) };
   }
 
   async function authenticate(authorization: string | undefined): Promise<Principal> {
@@ -179,6 +191,7 @@ export function createApiAuth(options: ApiAuthOptions) {
   async function onRequest(request: FastifyRequest): Promise<void> {
     const principal = await authenticate(request.headers.authorization);
     authorize(principal, request.routeOptions.config.fhirInteraction);
+    request.principal = principal;
   }
 
   return { authenticate, authorize, onRequest };

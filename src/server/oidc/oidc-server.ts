@@ -1,6 +1,8 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fhirBasePath, oidcIssuerPath, type Config } from '../config.ts';
+import type { CorsPolicy } from '../cors.ts';
 import type { ClientApplicationStore } from '../store/client-applications.ts';
 import type { Db } from '../store/database.ts';
 import { PAGES_CSS } from '../views/layout.ts';
@@ -17,8 +19,8 @@ import { createConsentStore, createUserStore } from './users.ts';
 
 const CLEANUP_INTERVAL_MS = 60 * 60_000;
 
-export async function createOidcServer(options: { config: Config; db: Db; store: ClientApplicationStore }) {
-  const { config, db, store } = options;
+export async function createOidcServer(options: { config: Config; db: Db; store: ClientApplicationStore; cors: CorsPolicy }) {
+  const { config, db, store, cors } = options;
   const issuerPath = oidcIssuerPath(config);
   const stylesheet = `${new URL(config.publicUrl).pathname.replace(/\/$/, '')}${issuerPath}/assets/pages.css`;
   const keys = await loadOrCreateKeys(db);
@@ -33,6 +35,7 @@ export async function createOidcServer(options: { config: Config; db: Db; store:
     consents,
     keys,
     secretVerifier,
+    cors,
     stylesheet,
   });
   const apiAuth = createApiAuth({ issuer, fhirBaseUrl: resource, keys, provider, store, users, secretVerifier });
@@ -79,6 +82,13 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcServ
   const { provider, issuerPath } = oidc;
   const publicUrl = new URL(config.publicUrl);
   const publicPrefix = publicUrl.pathname.replace(/\/$/, '');
+  // Koa prints the stack of every unexposed error to stderr unless the app has an 'error'
+  // listener (a client that hangs up mid-body is one). Ours go to the server log, name and code
+  // only, like every other failure (errors.ts). It must be attached before callback().
+  // (Koa's own event; oidc-provider's typings list only the provider's events.)
+  (provider as unknown as EventEmitter).on('error', (error: { name?: string; code?: string }) => {
+    app.log.warn({ error: { name: error.name, code: error.code } }, 'authorization server request failed');
+  });
   const callback = provider.callback();
 
   app.addHook('onClose', async () => oidc.close());
@@ -98,8 +108,13 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcServ
     const res: ServerResponse = reply.raw;
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
-    // Provider-rendered pages (errors, sign-out) are framed by nobody (SPEC §7).
-    res.setHeader('content-security-policy', "frame-ancestors 'none'");
+    // Provider-rendered pages (errors, sign-out, form_post) run no script of ours and are framed by
+    // nobody (SPEC §7). oidc-provider appends the hash of its one inline script, form_post's
+    // auto-submit, to script-src. No form-action: form_post posts to the client's redirect URI.
+    res.setHeader(
+      'content-security-policy',
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
     res.setHeader('x-frame-options', 'DENY');
     await callback(raw, res);
   }

@@ -1,6 +1,7 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { OIDC_SCOPES } from '../../model/scopes.ts';
 import { fhirBaseUrl, oidcIssuer, type Config } from '../config.ts';
+import type { CorsPolicy } from '../cors.ts';
 import type { ClientApplicationStore } from '../store/client-applications.ts';
 import type { Db } from '../store/database.ts';
 import { logoutPage, messagePage } from '../views/pages.ts';
@@ -26,6 +27,9 @@ export const TTL = {
   grant: 14 * 24 * 3600,
 } as const;
 
+/** oidc-provider's endpoints (below the issuer) that take client credentials or tokens. */
+const CREDENTIAL_PATHS = new Set(['/token', '/token/revocation', '/token/introspection', '/me']);
+
 /** Private claim carrying the grant of a user's access token, so the FHIR API can tell a revoked grant. */
 export const GRANT_CLAIM = 'grant_id';
 
@@ -37,6 +41,8 @@ export type ProviderOptions = {
   consents: ConsentStore;
   keys: ProviderKeys;
   secretVerifier: SecretVerifier;
+  /** Which browser origins may read token-endpoint responses (cors.ts). */
+  cors: CorsPolicy;
   /** Path of the page stylesheet, for provider-rendered pages. */
   stylesheet: string;
 };
@@ -58,8 +64,19 @@ function describeError(error: string): { title: string; message: string } {
   }
 }
 
+/**
+ * Too many failed authentications for one client (RFC 6585 §4: 429 with Retry-After). The body
+ * stays an RFC 6749 §5.2 error, `invalid_client`, so OAuth clients read it as any other refusal.
+ */
+class TooManyFailedAttempts extends errors.OIDCProviderError {
+  constructor() {
+    super(429, 'invalid_client');
+    this.error_description = 'too many failed authentication attempts for this client: try again later';
+  }
+}
+
 export function createProvider(options: ProviderOptions) {
-  const { config, db, store, users, consents, keys, secretVerifier, stylesheet } = options;
+  const { config, db, store, users, consents, keys, secretVerifier, cors, stylesheet } = options;
   const issuer = oidcIssuer(config);
   const resource = fhirBaseUrl(config);
   const issuerPath = new URL(issuer).pathname;
@@ -178,13 +195,27 @@ export function createProvider(options: ProviderOptions) {
       const { title, message } = describeError(out.error);
       html(ctx, messagePage({ stylesheet, title, message, details: `${out.error}: ${out.error_description ?? ''}` }));
     },
-    // Browser apps may call the token endpoint from the origins of their registered redirect URIs.
+    // Browser apps may call the token endpoint from the origins of their own registered redirect
+    // URIs. Never from `null`: a private-use redirect URI has that origin, and so has any sandboxed
+    // frame or data: page.
     clientBasedCORS(_ctx, origin, client) {
-      return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
+      return origin !== 'null' && (client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false);
     },
   };
 
   const provider = new Provider(issuer, configuration);
+
+  // oidc-provider answers every CORS preflight, and every error raised before the client is known,
+  // with whatever Origin came in. Where credentials and tokens are exchanged, only registered
+  // origins (cors.ts) may read a response: the headers go for any other (a documented pre/post
+  // middleware, not a patch).
+  provider.use(async (ctx, next) => {
+    await next();
+    const origin = ctx.get('origin');
+    if (origin && CREDENTIAL_PATHS.has(ctx.path) && !cors.isAllowed(origin)) {
+      for (const name of Object.keys(ctx.response.headers)) if (name.startsWith('access-control-')) ctx.remove(name);
+    }
+  });
   // Koa derives endpoint URLs from the request; the mount (oidc-plugin.ts) overwrites the
   // X-Forwarded-* headers with PUBLIC_URL's, so they always agree with the issuer.
   provider.proxy = true;
@@ -194,7 +225,11 @@ export function createProvider(options: ProviderOptions) {
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string) {
     if (!this.clientSecret || typeof actual !== 'string') return false;
     const result = await secretVerifier.verify(this.clientId, actual, this.clientSecret);
-    if (result === 'rate-limited') throw new errors.InvalidClientAuth('too many failed attempts, try again later');
+    if (result === 'rate-limited') {
+      // The request's Koa context (oidc-provider keeps it in AsyncLocalStorage); the error handler keeps headers.
+      Provider.ctx?.set('retry-after', String(Math.max(1, Math.ceil(secretVerifier.retryAfterMs(this.clientId) / 1000))));
+      throw new TooManyFailedAttempts();
+    }
     return result === 'valid';
   };
 

@@ -14,6 +14,8 @@ export type SecretVerifier = {
   verify(clientId: string, presented: string, storedHash: string): Promise<SecretCheck>;
   /** Drops every cached success of a client (deleted, or its secret changed). */
   forgetClient(clientId: string): void;
+  /** Milliseconds until a rate-limited client may try again (0 when it may try now), for Retry-After. */
+  retryAfterMs(clientId: string): number;
 };
 
 const MAX_ENTRIES = 10_000;
@@ -49,6 +51,9 @@ export function createSecretVerifier(options: { maxFailures?: number; windowMs?:
     forgetClient(clientId) {
       for (const [key, owner] of successes) if (owner === clientId) successes.delete(key);
       failures.reset(clientId);
+    },
+    retryAfterMs(clientId) {
+      return failures.retryAfter(clientId);
     },
   };
 }

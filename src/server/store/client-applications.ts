@@ -82,6 +82,9 @@ export function nameKey(name: string): string {
 // `key >= p AND key < p || MAX` is exactly "starts with p" and can use the index.
 const MAX_CODE_POINT = '\u{10FFFF}';
 
+/** Search and history statements kept prepared (see `prepared`). */
+export const MAX_CACHED_STATEMENTS = 64;
+
 const SORT_COLUMNS: Record<SortKey['key'], string> = { name: 'name_key', lastUpdated: 'last_updated', id: 'id' };
 
 export function createClientApplicationStore(db: Db, options: { now?: () => Date } = {}) {
@@ -108,17 +111,28 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   );
   const deleteGrants = db.prepare('DELETE FROM client_application_grant WHERE id = ?');
   const insertGrant = db.prepare('INSERT OR IGNORE INTO client_application_grant (grant_type, id) VALUES (?, ?)');
+  const selectRedirectUris = db.prepare<[], { uri: string }>(
+    `SELECT DISTINCT r.value AS uri FROM client_application c, json_each(c.resource, '$.redirectUri') r
+      WHERE c.deleted = 0 AND r.type = 'text'`,
+  );
   const selectVersion = db.prepare<[string, number], HistoryRow>(
     'SELECT id, version_id, last_updated, method, resource FROM client_application_history WHERE id = ? AND version_id = ?',
   );
 
+  // Search and history SQL depends on the query's shape (how many names, ids, … it ORs), so a
+  // caller controls how many distinct statements there are: an unbounded cache grows without
+  // limit (a statement ORing hundreds of names holds ~100 kB of native memory). Least recently
+  // used first out; a dropped statement is finalized when garbage-collected.
   const statements = new Map<string, Database.Statement<unknown[]>>();
   function prepared(sql: string) {
     let statement = statements.get(sql);
-    if (!statement) {
+    if (statement) {
+      statements.delete(sql);
+    } else {
       statement = db.prepare<unknown[]>(sql);
-      statements.set(sql, statement);
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
     }
+    statements.set(sql, statement);
     return statement;
   }
 
@@ -312,6 +326,11 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     save,
     remove,
 
+    /** Every redirect URI of every current client: where browsers may call the APIs from (CORS). */
+    redirectUris(): string[] {
+      return selectRedirectUris.all().map((row) => row.uri);
+    },
+
     search(query: SearchQuery): { total?: number; resources: ClientApplication[] } {
       const { select, count, params } = searchSql(query);
       const resources =
@@ -323,6 +342,11 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
       if (!query.withTotal) return { resources };
       const { total } = prepared(count).get(...params) as { total: number };
       return { total, resources };
+    },
+
+    /** How many search and history statements are cached: the proof that hostile query shapes cannot grow it. */
+    cachedStatementCount(): number {
+      return statements.size;
     },
 
     /** `EXPLAIN QUERY PLAN` of the statements a search runs: the proof that indexes serve it. */
