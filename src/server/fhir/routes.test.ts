@@ -312,3 +312,25 @@ describe('console runtime settings', () => {
     });
   });
 });
+
+describe('who changed it', () => {
+  it('records the acting client in meta.source of every version, whatever the body says', async () => {
+    const id = uniqueId('source');
+    const created = await http(`/ClientApplication/${id}`, {
+      method: 'PUT',
+      body: portal(id, { meta: { source: 'urn:forged' } }),
+    });
+    expect(created.body.meta.source).toBe('urn:client-admin:client:test-system-client');
+    const history = await http(`/ClientApplication/${id}/_history`);
+    expect(history.body.entry[0].resource.meta.source).toBe('urn:client-admin:client:test-system-client');
+  });
+});
+
+describe('favicon', () => {
+  it('serves an icon at /favicon.ico, so no page (the sign-in pages included) logs a 404', async () => {
+    const res = await fetch(`${server.origin}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
+  });
+});

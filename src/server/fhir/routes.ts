@@ -134,6 +134,16 @@ function sendResource(reply: FastifyReply, status: number, resource: ClientAppli
   return reply.send(resource);
 }
 
+/**
+ * Records who wrote a version in `meta.source` (FHIR R4 Meta.source: the system or actor the
+ * version came from), so the history shows who changed what. Server-set: a client cannot forge it.
+ */
+function stampSource(resource: ClientApplication, request: FastifyRequest): ClientApplication {
+  const { source: _ignored, ...meta } = resource.meta ?? {};
+  const actor = request.principal?.actor;
+  return { ...resource, meta: actor ? { ...meta, source: actor } : meta };
+}
+
 function assertBodyIsObject(body: unknown): asserts body is Record<string, unknown> {
   if (!isPlainObject(body)) {
     throw badRequest('The body must be a ClientApplication resource: a JSON object with "resourceType": "ClientApplication".');
@@ -240,7 +250,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
     const secret: SecretChange =
       resource.secret === undefined ? { kind: 'keep' } : { kind: 'set', hash: await hashSecret(resource.secret) };
     const id = randomUUID();
-    const result = store.save(id, () => ({ resource, secret, method: 'POST' }));
+    const result = store.save(id, () => ({ resource: stampSource(resource, request), secret, method: 'POST' }));
     if (!result.ok) throw result.failure;
     reply.header('location', `${resourceUrl(id)}/_history/${result.resource.meta?.versionId}`);
     return sendResource(reply, 201, result.resource);
@@ -283,7 +293,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
         const failure =
           preconditionFailure(id, current, preconditions) ??
           rulesFailure(resource, secret.kind === 'set' || (current?.resource != null && current.secretHash !== null));
-        return failure ? { failure } : { resource, secret, method: 'PUT' };
+        return failure ? { failure } : { resource: stampSource(resource, request), secret, method: 'PUT' };
       });
       if (!result.ok) throw result.failure;
       if (result.created) reply.header('location', `${resourceUrl(id)}/_history/${result.resource.meta?.versionId}`);
@@ -346,7 +356,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
         const hasSecret = secret.kind === 'set' || (secret.kind === 'keep' && current.secretHash !== null);
         const parsed = parseClientApplication(patched, { hasStoredSecret: hasSecret });
         if (!parsed.success) return { failure: new FhirHttpError(422, parsed.issues) };
-        return { resource: parsed.data, secret, method: 'PATCH' };
+        return { resource: stampSource(parsed.data, request), secret, method: 'PATCH' };
       });
       if (!result.ok) throw result.failure;
       return sendResource(reply, 200, result.resource);

@@ -62,7 +62,11 @@ export function dateInterval(text: string): { start: string; end: string } | und
       ? 0
       : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
-  const startUtc = Date.UTC(year, month ?? 0, day ?? 1, Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
+  // Not Date.UTC: it reads years 0–99 as 1900–1999.
+  const startDate = new Date(0);
+  startDate.setUTCFullYear(year, month ?? 0, day ?? 1);
+  startDate.setUTCHours(Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
+  const startUtc = startDate.getTime();
   const start = new Date(startUtc - offsetMinutes * 60_000);
   const end = new Date(start);
   if (month === undefined) end.setUTCFullYear(end.getUTCFullYear() + 1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fhirHttp } from '../../test-support/http.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
-import { parseSearchParams } from './search-params.ts';
+import { dateInterval, parseSearchParams } from './search-params.ts';
 
 let server: TestServer;
 let http: ReturnType<typeof fhirHttp>;
@@ -135,5 +135,16 @@ describe('search', () => {
     expect(plan('grantType=client_credentials')).toMatch(/SEARCH g USING PRIMARY KEY \(grant_type=\? AND id=\?\)/);
     expect(plan('grantType=client_credentials')).not.toMatch(/TEMP B-TREE/);
     expect(plan('_sort=name')).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe('_lastUpdated date precision', () => {
+  it('turns a FHIR date at any precision into the UTC interval it denotes', () => {
+    expect(dateInterval('2026')).toEqual({ start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' });
+    expect(dateInterval('2026-02')).toEqual({ start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' });
+    expect(dateInterval('2026-11-29T10:00:00+02:00')).toEqual({ start: '2026-11-29T08:00:00.000Z', end: '2026-11-29T08:00:01.000Z' });
+    expect(dateInterval('0050')?.start).toBe('0050-01-01T00:00:00.000Z');
+    expect(dateInterval('2026-13-01')).toBeUndefined();
+    expect(dateInterval('yesterday')).toBeUndefined();
   });
 });

@@ -73,6 +73,22 @@ describe('the console (admin-app), first-party', () => {
 
     const search = await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`);
     expect(search.status).toBe(200);
+
+    // The history says who: a change made by a signed-in admin carries their email.
+    const write = await fetch(`${server.fhirBaseUrl}/ClientApplication/admin-made`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'ClientApplication',
+        id: 'admin-made',
+        name: 'Made by the admin',
+        grantType: ['authorization_code'],
+        responseTypes: 'code',
+        redirectUri: ['https://admin-made.example.com/cb'],
+      }),
+    });
+    expect(write.status).toBe(201);
+    expect(((await write.json()) as { meta: { source: string } }).meta.source).toBe(`mailto:${server.admin.email}`);
   });
 
   it('renders an accessible login page that cannot be framed, and explains a wrong password', async () => {
