@@ -6,29 +6,18 @@ import type { ClientApplicationStore } from './store/client-applications.ts';
 // CORS (https://fetch.spec.whatwg.org/#http-cors-protocol) for the FHIR API and the token
 // endpoints: a browser app may read their responses only from an origin someone registered, that
 // is the origin of a redirect URI of a current client, or the console's own origin. `null` (sandboxed
-// frames, file: and data: pages, private-use schemes) never qualifies. The set is rebuilt lazily
-// after any change to a client, so a deleted client's origin is out on the next request.
+// frames, file: and data: pages, private-use schemes) never qualifies.
 
 export type CorsPolicy = { isAllowed(origin: string | undefined): origin is string };
 
 export function createCorsPolicy(options: { store: ClientApplicationStore; consoleOrigin: string }): CorsPolicy {
   const { store, consoleOrigin } = options;
-  let origins: Set<string> | undefined;
-  store.onChange(() => {
-    origins = undefined;
-  });
-  const current = () =>
-    (origins ??= new Set([
-      consoleOrigin,
-      ...store
-        .redirectUris()
-        .map((uri) => URL.parse(uri))
-        .filter((url) => url !== null && (url.protocol === 'https:' || url.protocol === 'http:'))
-        .map((url) => (url as URL).origin),
-    ]));
   return {
     isAllowed(origin): origin is string {
-      return origin !== undefined && origin !== 'null' && current().has(origin);
+      if (origin === undefined || origin === 'null') return false;
+      // One indexed lookup (the store keeps each client's redirect origins on every write), so a
+      // deleted client's origin is out on the next request and no write pays for a rebuild.
+      return origin === consoleOrigin || store.isRedirectOrigin(origin);
     },
   };
 }

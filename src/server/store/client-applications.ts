@@ -1,7 +1,7 @@
 import type { ClientApplication } from '../../model/client-application.ts';
 import { SECRET_TAG } from '../../model/client-application.ts';
 import type Database from 'better-sqlite3';
-import type { Db } from './database.ts';
+import { webOrigin, type Db } from './database.ts';
 
 // The ClientApplication store: the current version of each resource (with its secret hash),
 // every version ever written (history/vread, never a secret), and a grant-type side table so
@@ -111,9 +111,10 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   );
   const deleteGrants = db.prepare('DELETE FROM client_application_grant WHERE id = ?');
   const insertGrant = db.prepare('INSERT OR IGNORE INTO client_application_grant (grant_type, id) VALUES (?, ?)');
-  const selectRedirectUris = db.prepare<[], { uri: string }>(
-    `SELECT DISTINCT r.value AS uri FROM client_application c, json_each(c.resource, '$.redirectUri') r
-      WHERE c.deleted = 0 AND r.type = 'text'`,
+  const deleteOrigins = db.prepare('DELETE FROM client_application_origin WHERE id = ?');
+  const insertOrigin = db.prepare('INSERT OR IGNORE INTO client_application_origin (origin, id) VALUES (?, ?)');
+  const selectOrigin = db.prepare<[string], { found: number }>(
+    'SELECT 1 AS found FROM client_application_origin WHERE origin = ? LIMIT 1',
   );
   const selectVersion = db.prepare<[string, number], HistoryRow>(
     'SELECT id, version_id, last_updated, method, resource FROM client_application_history WHERE id = ? AND version_id = ?',
@@ -207,6 +208,11 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
       insertHistory.run({ id, versionId, lastUpdated, method: decision.method, resource: json });
       deleteGrants.run(id);
       for (const grantType of resource.grantType) insertGrant.run(grantType, id);
+      deleteOrigins.run(id);
+      for (const uri of resource.redirectUri ?? []) {
+        const origin = webOrigin(uri);
+        if (origin) insertOrigin.run(origin, id);
+      }
       const created = current?.resource == null;
       return {
         ok: true,
@@ -244,6 +250,7 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
       });
       insertHistory.run({ id, versionId, lastUpdated, method: 'DELETE', resource: null });
       deleteGrants.run(id);
+      deleteOrigins.run(id);
       return { kind: 'deleted', versionId, lastUpdated };
     });
     const result = run.immediate();
@@ -326,9 +333,9 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     save,
     remove,
 
-    /** Every redirect URI of every current client: where browsers may call the APIs from (CORS). */
-    redirectUris(): string[] {
-      return selectRedirectUris.all().map((row) => row.uri);
+    /** Is this the web origin of a redirect URI of a current client? Where browsers may call from (CORS). */
+    isRedirectOrigin(origin: string): boolean {
+      return selectOrigin.get(origin) !== undefined;
     },
 
     search(query: SearchQuery): { total?: number; resources: ClientApplication[] } {

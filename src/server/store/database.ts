@@ -6,7 +6,8 @@ export type Db = Database.Database;
 
 // Migrations run in order inside one transaction each; `PRAGMA user_version` records how far a
 // database file has come, so a newer server opens an older file safely.
-const MIGRATIONS: readonly string[] = [
+// Each is SQL, or a function for a step SQL cannot express (computing URL origins).
+const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `
   CREATE TABLE client_application (
     id           TEXT PRIMARY KEY,
@@ -85,7 +86,36 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX oidc_consent_client ON oidc_consent (client_id);
   `,
+  // 3: the web origins of current clients' redirect URIs, kept beside the grant types by every
+  // write, so the CORS check is one indexed lookup instead of a scan of every client.
+  (db: Db) => {
+    db.exec(`
+      CREATE TABLE client_application_origin (
+        origin TEXT NOT NULL,
+        id     TEXT NOT NULL,
+        PRIMARY KEY (origin, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX client_application_origin_id ON client_application_origin (id);
+    `);
+    const insert = db.prepare('INSERT OR IGNORE INTO client_application_origin (origin, id) VALUES (?, ?)');
+    const rows = db
+      .prepare<[], { id: string; uri: string }>(
+        `SELECT c.id, r.value AS uri FROM client_application c, json_each(c.resource, '$.redirectUri') r
+          WHERE c.deleted = 0 AND r.type = 'text'`,
+      )
+      .all();
+    for (const { id, uri } of rows) {
+      const origin = webOrigin(uri);
+      if (origin) insert.run(origin, id);
+    }
+  },
 ];
+
+/** The origin a browser at this redirect URI sends (`https://app.example.com:8443`), for http(s) URIs only. */
+export function webOrigin(uri: string): string | undefined {
+  const url = URL.parse(uri);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.origin : undefined;
+}
 
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -108,7 +138,9 @@ function migrate(db: Db): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
+      const migration = MIGRATIONS[version] as string | ((db: Db) => void);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
