@@ -1,4 +1,4 @@
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { OIDC_SCOPES } from '../../model/scopes.ts';
 import { fhirBaseUrl, oidcIssuer, type Config } from '../config.ts';
 import type { CorsPolicy } from '../cors.ts';
@@ -29,6 +29,8 @@ export const TTL = {
 
 /** oidc-provider's endpoints (below the issuer) that take client credentials or tokens. */
 const CREDENTIAL_PATHS = new Set(['/token', '/token/revocation', '/token/introspection', '/me']);
+
+const CLIENT_CACHE_SIZE = 10_000;
 
 /** Private claim carrying the grant of a user's access token, so the FHIR API can tell a revoked grant. */
 export const GRANT_CLAIM = 'grant_id';
@@ -81,7 +83,22 @@ export function createProvider(options: ProviderOptions) {
   const resource = fhirBaseUrl(config);
   const issuerPath = new URL(issuer).pathname;
 
-  const adapter = createSqliteAdapter({ db, findClient: (id) => toClientMetadata(store.read(id)) });
+  // Client metadata is derived from the stored resource on every token request; keep the result
+  // per client until the resource changes (the store's change event fires inside the same tick as
+  // the commit, so no request sees stale metadata). Bounded, and misses are not cached.
+  const clientCache = new Map<string, ClientMetadata>();
+  store.onChange((event) => clientCache.delete(event.id));
+  const findClient = (id: string): ClientMetadata | undefined => {
+    const cached = clientCache.get(id);
+    if (cached) return cached;
+    const metadata = toClientMetadata(store.read(id));
+    if (metadata) {
+      if (clientCache.size >= CLIENT_CACHE_SIZE) clientCache.delete(clientCache.keys().next().value as string);
+      clientCache.set(id, metadata);
+    }
+    return metadata;
+  };
+  const adapter = createSqliteAdapter({ db, findClient });
 
   const html = (ctx: KoaContextWithOIDC, body: string) => {
     ctx.type = 'html';
