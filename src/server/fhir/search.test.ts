@@ -61,6 +61,11 @@ describe('search', () => {
     // The test server seeds its own system client ("Test system client") too.
     const res = await http('/ClientApplication?grantType=client_credentials');
     expect(names(res.body)).toEqual(['alpine backend', 'Test system client']);
+    expect(res.body.total).toBe(2);
+    // OR within one parameter counts a client with both grant types once; deleted gamma not at all.
+    const either = await http('/ClientApplication?grantType=authorization_code,refresh_token&_count=0');
+    expect(either.body.total).toBe(27);
+    expect((await http('/ClientApplication?grantType=basic_auth')).body.total).toBe(1);
     const withSystem = await http(
       `/ClientApplication?grantType=${encodeURIComponent('https://haste.health/fhir/CodeSystem/ClientApplicationGrantType|client_credentials')}`,
     );
