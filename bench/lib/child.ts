@@ -1,0 +1,123 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Servers under test run in their own child process, pinned to one core with `taskset -c 1`
+// where taskset exists, while the load generator (this process) runs on core 0. Children talk
+// to the bench over Node's IPC channel: one `ready` message, then request/response commands.
+
+export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(BENCH_DIR, '..');
+
+export const SERVER_CORE = '1';
+
+export function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+export type Child<Ready> = {
+  ready: Ready;
+  pid: number;
+  call: <T>(command: string, args?: unknown) => Promise<T>;
+  stop: () => Promise<void>;
+};
+
+type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
+
+/** Starts `bench/<script>` (TypeScript through tsx, unless `loader: 'none'`) and waits for its `ready` message. */
+export async function startChild<Ready>(
+  script: string,
+  options: { args?: string[]; env?: Record<string, string>; pin?: boolean; timeoutMs?: number; loader?: 'tsx' | 'none'; nodeArgs?: string[] } = {},
+): Promise<Child<Ready>> {
+  const loader = options.loader === 'none' ? [] : ['--import', 'tsx'];
+  const node = [process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(BENCH_DIR, script), ...(options.args ?? [])];
+  const pinned = options.pin !== false && hasTaskset();
+  const [command, ...args] = (pinned ? ['taskset', '-c', SERVER_CORE, ...node] : node) as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let exited = false;
+
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${options.timeoutMs ?? 60_000} ms`)), options.timeoutMs ?? 60_000);
+    child.on('message', (message: { type?: string; ready?: Ready } & Partial<Reply>) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message.ready as Ready);
+        return;
+      }
+      const waiter = message.id === undefined ? undefined : pending.get(message.id);
+      if (!waiter || message.id === undefined) return;
+      pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(message.error ?? 'child command failed'));
+    });
+    child.once('exit', (code, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      const error = new Error(`${script} exited (${code ?? signal})`);
+      reject(error);
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    });
+  });
+
+  return {
+    ready,
+    pid: child.pid as number,
+    call: <T>(command: string, args?: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        if (exited) return reject(new Error(`${script} is not running`));
+        const id = nextId++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        child.send({ id, command, args });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The child side: announce readiness and answer commands. */
+export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (args: unknown) => unknown>): void {
+  if (!process.send) throw new Error('bench children must be started with an IPC channel (bench/lib/child.ts)');
+  const builtIn: Record<string, () => unknown> = {
+    /** CPU time of the whole process (every thread), in milliseconds. */
+    cpu: () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    },
+  };
+  process.on('message', async (message: { id: number; command: string; args?: unknown }) => {
+    const handler = handlers[message.command] ?? builtIn[message.command];
+    try {
+      if (!handler) throw new Error(`unknown command ${message.command}`);
+      const result = await handler(message.args);
+      process.send?.({ id: message.id, ok: true, result });
+    } catch (error) {
+      process.send?.({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  process.send({ type: 'ready', ready });
+}
+
+/** Resident set size and peak, in MB, of the current process. */
+export function memory() {
+  const usage = process.memoryUsage();
+  return {
+    rssMb: usage.rss / 2 ** 20,
+    heapUsedMb: usage.heapUsed / 2 ** 20,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}

@@ -1,0 +1,94 @@
+import type { Child } from './child.ts';
+import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
+import { median, ratio, round } from './stats.ts';
+
+// A/B(/C…) comparisons: every target gets a short warm-up, then `rounds` rounds in which each
+// target runs once, in an order that rotates every round, so drift on a noisy machine (another
+// engineer's test run starting) spreads over all targets instead of landing on one.
+
+export type Target = {
+  name: string;
+  /** Built per run, so a run can fetch a fresh access token first. */
+  options: () => Promise<LoadOptions> | LoadOptions;
+  /** The process serving the target, to read how much CPU it used during each run. */
+  server?: Child<unknown>;
+};
+
+type Measured = LoadResult & { serverCores: number };
+
+export type Summary = {
+  /** Medians over rounds. */
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  rounds: number;
+  /** Per-round req/s, to show the spread. */
+  rpsByRound: number[];
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  /** Medians of the CPU used, in cores, by the server and by the load generator. */
+  serverCores: number;
+  generatorCores: number;
+};
+
+/**
+ * The ratio of two targets' throughput: the median over rounds of ours / baseline within each
+ * round. The two ran seconds apart in every round, so load from other processes that comes and
+ * goes over a minute cancels out better than in a ratio of the two overall medians.
+ */
+export function pairedRatio(ours: Summary | undefined, baseline: Summary | undefined): number {
+  if (!ours || !baseline) return Number.NaN;
+  const ratios = ours.rpsByRound.map((value, i) => ratio(value, baseline.rpsByRound[i] ?? Number.NaN)).filter(Number.isFinite);
+  return round(median(ratios), 2);
+}
+
+export function summarise(results: Measured[]): Summary {
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    rps: round(median(results.map((r) => r.rps)), 0),
+    p50Ms: round(median(results.map((r) => r.p50)), 2),
+    p99Ms: round(median(results.map((r) => r.p99)), 2),
+    rounds: results.length,
+    rpsByRound: results.map((r) => round(r.rps, 0)),
+    non2xx: results.reduce((s, r) => s + r.non2xx, 0),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    statusCodes,
+    serverCores: round(median(results.map((r) => r.serverCores)), 2),
+    generatorCores: round(median(results.map((r) => r.generatorCores)), 2),
+  };
+}
+
+async function measure(target: Target, duration: number): Promise<Measured> {
+  const options = { ...(await target.options()), duration };
+  const cpuBefore = target.server ? await target.server.call<number>('cpu') : Number.NaN;
+  const startedAt = performance.now();
+  const result = await runLoad(options);
+  const wall = performance.now() - startedAt;
+  const cpuAfter = target.server ? await target.server.call<number>('cpu') : Number.NaN;
+  return { ...result, serverCores: (cpuAfter - cpuBefore) / wall };
+}
+
+export async function alternate(
+  targets: Target[],
+  settings: { rounds: number; duration: number; warmup: number; log: (line: string) => void },
+): Promise<Record<string, Summary>> {
+  const results = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
+  if (settings.warmup > 0) {
+    for (const target of targets) await runLoad({ ...(await target.options()), duration: settings.warmup });
+  }
+  for (let r = 0; r < settings.rounds; r++) {
+    const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
+    if (r % 2 === 1) order.reverse();
+    const line: string[] = [];
+    for (const target of order) {
+      const result = await measure(target, settings.duration);
+      results.get(target.name)?.push(result);
+      const cpu = `cpu ${Number.isFinite(result.serverCores) ? result.serverCores.toFixed(2) : '?'}/${result.generatorCores.toFixed(2)}`;
+      line.push(`${target.name} ${Math.round(result.rps)}/s p99 ${result.p99.toFixed(2)}ms ${cpu}${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} errors/timeouts)` : ''}`);
+    }
+    settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores): ${line.join(' · ')}`);
+  }
+  return Object.fromEntries([...results].map(([name, list]) => [name, summarise(list)]));
+}

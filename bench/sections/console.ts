@@ -1,0 +1,326 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import type { Child } from '../lib/child.ts';
+import { ROOT } from '../lib/child.ts';
+import { median, round } from '../lib/stats.ts';
+import type { BenchSettings } from '../settings.ts';
+import type { ProductReady } from '../servers/product-server.ts';
+
+// 4. The console: what the browser must download before the first paint, and how long the two
+// moments an admin waits for take in Chromium against the server holding every seeded client.
+
+export type NotMeasured = { notMeasured: string };
+
+export type BundleSizes = {
+  /** gzip -9 bytes of the entry script, its static imports and the modulepreloads. */
+  jsGzipBytes: number;
+  cssGzipBytes: number;
+  js: { file: string; bytes: number; gzipBytes: number }[];
+  css: { file: string; bytes: number; gzipBytes: number }[];
+  /** Route chunks loaded on navigation, for reference (not initial). */
+  lazy: { name: string; gzipBytes: number }[];
+  targets: { jsGzipBytes: number; cssGzipBytes: number };
+  isMet: { js: boolean; css: boolean };
+};
+
+type ManifestChunk = { file: string; name?: string; isEntry?: boolean; isDynamicEntry?: boolean; imports?: string[]; css?: string[] };
+
+/** `vite build` into a temporary directory (never dist/, which the e2e run may be using). */
+export function buildConsole(): { dir: string } | NotMeasured {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-admin-bench-console-'));
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--manifest', '--logLevel', 'error'],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' }, timeout: 180_000 },
+  );
+  if (result.status !== 0 || !fs.existsSync(path.join(dir, 'index.html'))) {
+    const reason = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').find(Boolean) ?? `exit ${result.status}`;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { notMeasured: `vite build failed: ${reason.slice(0, 200)}` };
+  }
+  return { dir };
+}
+
+export function measureBundle(dir: string): BundleSizes {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const attr = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => (m[1] as string).replace(/^\//, ''));
+  const js = new Set([
+    ...attr(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...attr(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ]);
+  const css = new Set(attr(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g));
+  // The entry's static imports (and their CSS) from the manifest, in case index.html lists fewer.
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk) return;
+    js.add(chunk.file);
+    chunk.css?.forEach((file) => css.add(file));
+    chunk.imports?.forEach((k) => !js.has(manifest[k]?.file ?? '') && visit(k));
+  };
+  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+  const size = (file: string) => {
+    const content = fs.readFileSync(path.join(dir, file));
+    return { file, bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length };
+  };
+  const jsFiles = [...js].map(size);
+  const cssFiles = [...css].map(size);
+  const lazy = Object.values(manifest)
+    .filter((chunk) => chunk.isDynamicEntry)
+    .map((chunk) => ({ name: chunk.name ?? chunk.file, gzipBytes: size(chunk.file).gzipBytes }));
+  const jsGzipBytes = jsFiles.reduce((s, f) => s + f.gzipBytes, 0);
+  const cssGzipBytes = cssFiles.reduce((s, f) => s + f.gzipBytes, 0);
+  const targets = { jsGzipBytes: 130_000, cssGzipBytes: 15_000 };
+  return {
+    jsGzipBytes,
+    cssGzipBytes,
+    js: jsFiles,
+    css: cssFiles,
+    lazy,
+    targets,
+    isMet: { js: jsGzipBytes <= targets.jsGzipBytes, css: cssGzipBytes <= targets.cssGzipBytes },
+  };
+}
+
+// --- Chromium -------------------------------------------------------------------------------------
+
+export type ConsoleTimings = {
+  clients: number;
+  samples: number;
+  /** Navigation to the list URL (full page load: SPA boot, sign-in round trip on the OP session, list fetch) → first rows painted. */
+  firstRowsMs: number;
+  firstRowsByRun: number[];
+  /** Header link "Client applications" clicked on another console page → first rows painted. */
+  inAppFirstRowsMs: number;
+  /** Baseline: navigation → first rows painted of a static 20-row HTML table from raw Fastify. */
+  rawTableFirstRowsMs: number;
+  ratio: number;
+  /** Parts of firstRowsMs (medians): boot until the SPA leaves for the OP; the list's search request. */
+  breakdown: { bootToSignInRedirectMs: number; signInRoundTripToListRequestMs: number; listRequestMs: number; renderMs: number };
+  /** "Create client application" click → the secret shown in its dialog (includes the PUT with scrypt hashing). */
+  createToSecretMs: number;
+  createToSecretByRun: number[];
+  /** Click → the dialog open (still saving). */
+  createToDialogMs: number;
+  /** The PUT that creates the client (server: validation, scrypt hash, insert), as the browser saw it. */
+  createWriteRequestMs: number;
+  /** Requests of the sign-in callback document of the median run, ms from its navigation start. */
+  waterfall: { what: string; startMs: number; durationMs: number }[];
+  /** That document's navigation: the OP's authorize redirect ends, its HTML starts, DOMContentLoaded. */
+  callbackNavigation: { redirectEndMs: number; responseStartMs: number; domContentLoadedMs: number } | undefined;
+  target: number;
+  isMet: { firstRows: boolean; createToSecret: boolean };
+};
+
+const ROWS = 'main table tbody tr a[href*="/ClientApplication/"]';
+
+// Runs in every document before its own scripts: reports the document's time origin (its
+// navigation start) and sets performance marks when the list's first rows are painted and when
+// the secret dialog opens and shows a secret. "Painted": the frame after the DOM change.
+export const INIT_SCRIPT = `(() => {
+  window.__benchDocument?.(location.href, performance.timeOrigin);
+  const seen = new Set();
+  const afterPaint = (name) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => performance.mark(name); c.port2.postMessage(0); });
+  const check = () => {
+    if (!seen.has('rows') && document.querySelector(${JSON.stringify(ROWS)})) { seen.add('rows'); performance.mark('bench:first-rows-dom'); afterPaint('bench:first-rows'); }
+    const dialog = document.querySelector('dialog[open], [role="dialog"]');
+    if (!dialog) { seen.delete('dialog'); seen.delete('secret'); return; }
+    if (!seen.has('dialog')) { seen.add('dialog'); performance.mark('bench:dialog-open'); }
+    if (!seen.has('secret') && [...dialog.querySelectorAll('input')].some((i) => i.value.length >= 43)) { seen.add('secret'); afterPaint('bench:secret-shown'); }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
+})();`;
+
+const markTime = (page: Page, name: string) =>
+  page.evaluate((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? null, name);
+
+/** Runs one step of the scenario; a failure names the step and where the page was. */
+async function step<T>(page: Page, what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    throw new Error(`${what} failed at ${new URL(page.url()).pathname}: ${reason}`);
+  }
+}
+
+async function waitForMark(page: Page, name: string, what: string) {
+  try {
+    await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout: 20_000 });
+  } catch {
+    throw new Error(`${what} did not happen within 20 s (at ${page.url()})`);
+  }
+}
+
+export async function benchConsole(product: Child<ProductReady>, rawTableUrl: string, clients: number, settings: BenchSettings): Promise<ConsoleTimings | NotMeasured> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) return { notMeasured: `no Chromium at ${executablePath}` };
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const documents: { url: string; timeOrigin: number }[] = [];
+    await page.exposeBinding('__benchDocument', (_source, url: string, timeOrigin: number) => {
+      documents.push({ url, timeOrigin });
+    });
+    await page.addInitScript(INIT_SCRIPT);
+    const { origin, admin } = product.ready;
+    const listUrl = `${origin}/resources/ClientApplication`;
+
+    // Sign in once through the server-rendered login page; later loads reuse the OP session.
+    await page.goto(listUrl);
+    try {
+      await page.getByLabel('Email').fill(admin.email, { timeout: 20_000 });
+    } catch {
+      return { notMeasured: `the console did not reach the sign-in page (at ${page.url()})` };
+    }
+    await step(page, 'signing in', async () => {
+      await page.getByLabel('Password').fill(admin.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    });
+    await waitForMark(page, 'bench:first-rows', 'the client list');
+
+    const waterfalls: { what: string; startMs: number; durationMs: number }[][] = [];
+    const navigations: (ConsoleTimings['callbackNavigation'] | undefined)[] = [];
+    const runs: { total: number; boot: number; roundTrip: number; request: number; render: number }[] = [];
+    const rawRuns: number[] = [];
+    const measureRawTable = async () => {
+      await page.goto(rawTableUrl);
+      await waitForMark(page, 'bench:first-rows', 'the raw table');
+      rawRuns.push((await markTime(page, 'bench:first-rows')) ?? NaN);
+    };
+    for (let i = 0; i < settings.consoleSamples; i++) {
+      // A/B: the baseline page before the console on even samples, after it on odd ones.
+      if (i % 2 === 0) await measureRawTable();
+      documents.length = 0;
+      await page.goto(listUrl);
+      await waitForMark(page, 'bench:first-rows', 'the client list');
+      const final = await page.evaluate(() => {
+        const rows = performance.getEntriesByName('bench:first-rows').at(-1)?.startTime ?? 0;
+        const search = performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/ClientApplication?'))
+          .at(-1) as PerformanceResourceTiming | undefined;
+        // What the document waited on, relative to its navigation start (the redirect to the OP).
+        const waterfall = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+          .filter((e) => e.startTime <= rows)
+          .map((e) => {
+            const url = new URL(e.name);
+            return { what: `${url.pathname.replace(/^.*\/api\/v1\//, '…/')}${url.search ? '?…' : ''}`, startMs: Math.round(e.startTime), durationMs: Math.round(e.duration) };
+          });
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        return {
+          navigation: nav
+            ? { redirectEndMs: Math.round(nav.redirectEnd), responseStartMs: Math.round(nav.responseStart), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) }
+            : undefined,
+          timeOrigin: performance.timeOrigin,
+          rows,
+          searchStart: search?.startTime ?? rows,
+          searchEnd: search?.responseEnd ?? rows,
+          waterfall,
+        };
+      });
+      waterfalls.push(final.waterfall);
+      navigations.push(final.navigation);
+      const start = documents[0]?.timeOrigin ?? final.timeOrigin;
+      runs.push({
+        total: final.timeOrigin + final.rows - start,
+        boot: final.timeOrigin - start,
+        roundTrip: final.searchStart,
+        request: final.searchEnd - final.searchStart,
+        render: final.rows - final.searchEnd,
+      });
+      if (i % 2 === 1) await measureRawTable();
+    }
+
+    const creates: { secret: number; dialog: number; write: number }[] = [];
+    const inApp: number[] = [];
+    for (let i = 0; i < settings.consoleSamples; i++) {
+      await page.goto(`${origin}/resources/ClientApplication/new`);
+      await step(page, 'filling the new client form (Backend service preset, Name)', async () => {
+        await page.getByRole('radio', { name: /Backend service/ }).check();
+        await page.getByRole('textbox', { name: /^Name\b/ }).fill(`Bench Console ${Date.now()} ${i}`);
+      });
+      await step(page, 'clicking "Create client application"', () =>
+        page.getByRole('button', { name: /^Create/ }).evaluate((button) => {
+          performance.mark('bench:create-click');
+          (button as HTMLElement).click();
+        }),
+      );
+      await waitForMark(page, 'bench:secret-shown', 'the secret dialog');
+      const [click, dialog, secret] = await Promise.all(
+        ['bench:create-click', 'bench:dialog-open', 'bench:secret-shown'].map((name) => markTime(page, name)),
+      );
+      // The write itself: PUT ClientApplication/{id} with If-None-Match: * (the server hashes the secret).
+      const write = await page.evaluate(
+        (after) =>
+          (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((e) => e.startTime >= after && e.name.includes('/ClientApplication/') && e.initiatorType === 'fetch')
+            .map((e) => e.duration)
+            .at(0) ?? null,
+        click ?? 0,
+      );
+      creates.push({ secret: (secret ?? NaN) - (click ?? NaN), dialog: (dialog ?? NaN) - (click ?? NaN), write: write ?? NaN });
+      // Acknowledge and close, as an admin must, so the client is left in its normal state.
+      await step(page, 'closing the secret dialog', async () => {
+        await page.getByLabel(/I have stored the secret/).check();
+        await page.getByRole('dialog').getByRole('button', { name: 'Close' }).last().click();
+      });
+      // In-app navigation back to the list (no page load, no sign-in; the list is not cached in this document).
+      await step(page, 'opening the list from the header', () =>
+        page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: 'Client applications' })
+          .evaluate((link) => {
+            performance.mark('bench:nav-click');
+            (link as HTMLElement).click();
+          }),
+      );
+      await waitForMark(page, 'bench:first-rows', 'the client list after in-app navigation');
+      const [navClick, rows] = await Promise.all(['bench:nav-click', 'bench:first-rows'].map((name) => markTime(page, name)));
+      inApp.push((rows ?? NaN) - (navClick ?? NaN));
+    }
+
+    const m = (values: number[]) => round(median(values), 1);
+    const totals = runs.map((r) => r.total);
+    const medianRun = totals.indexOf([...totals].sort((a, b) => a - b)[totals.length >> 1] as number);
+    const firstRowsMs = m(runs.map((r) => r.total));
+    const createToSecretMs = m(creates.map((c) => c.secret));
+    return {
+      clients,
+      samples: settings.consoleSamples,
+      firstRowsMs,
+      firstRowsByRun: runs.map((r) => round(r.total, 1)),
+      rawTableFirstRowsMs: m(rawRuns),
+      inAppFirstRowsMs: m(inApp),
+      // Each console load and its baseline load ran back to back: the median of the paired ratios.
+      ratio: round(median(runs.map((r, i) => r.total / (rawRuns[i] ?? NaN)).filter(Number.isFinite)), 2),
+      breakdown: {
+        bootToSignInRedirectMs: m(runs.map((r) => r.boot)),
+        signInRoundTripToListRequestMs: m(runs.map((r) => r.roundTrip)),
+        listRequestMs: m(runs.map((r) => r.request)),
+        renderMs: m(runs.map((r) => r.render)),
+      },
+      createToSecretMs,
+      createToSecretByRun: creates.map((c) => round(c.secret, 1)),
+      createToDialogMs: m(creates.map((c) => c.dialog)),
+      createWriteRequestMs: m(creates.map((c) => c.write)),
+      waterfall: waterfalls[medianRun] ?? [],
+      callbackNavigation: navigations[medianRun],
+      target: 300,
+      isMet: { firstRows: firstRowsMs <= 300, createToSecret: createToSecretMs <= 300 },
+    };
+  } catch (error) {
+    return { notMeasured: error instanceof Error ? error.message.split('\n')[0] ?? 'error' : String(error) };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,29 @@
+// How long and how hard the bench runs. `npm run bench` uses FULL (≤ 10 minutes in all on the
+// 2-core machine); `npm run bench -- --quick` is a smoke run of every step in about two minutes.
+
+export type BenchSettings = {
+  isQuick: boolean;
+  /** Rounds per A/B comparison (the reported figure is the median). */
+  rounds: number;
+  /** Seconds per load run. */
+  duration: number;
+  /** Seconds of warm-up per target before its first round. */
+  warmup: number;
+  writeRounds: number;
+  writeDuration: number;
+  /** Seconds per run of creates with a secret: scrypt allows only a few per second per core. */
+  secretWriteDuration: number;
+  /** Client counts for the latency curve; the last one is where the FHIR API is compared. */
+  sizes: number[];
+  curveRounds: number;
+  curveDuration: number;
+  /** Console timings: samples per figure. */
+  consoleSamples: number;
+  log: (line: string) => void;
+};
+
+export function benchSettings(isQuick: boolean, log: (line: string) => void): BenchSettings {
+  return isQuick
+    ? { isQuick, rounds: 2, duration: 1, warmup: 0.5, writeRounds: 1, writeDuration: 1, secretWriteDuration: 2, sizes: [1_000, 5_000], curveRounds: 1, curveDuration: 1, consoleSamples: 2, log }
+    : { isQuick, rounds: 5, duration: 4, warmup: 2, writeRounds: 3, writeDuration: 3, secretWriteDuration: 5, sizes: [1_000, 10_000, 100_000], curveRounds: 3, curveDuration: 2, consoleSamples: 5, log };
+}
