@@ -6,6 +6,7 @@ import { freePort, tempDataDir } from '../test-support/test-server.ts';
 import { testTokenProvider } from '../test-support/test-token.ts';
 import { EXIT } from './exit-codes.ts';
 import { removeTempHomes, spawnCli, tempHome, type CliResult } from './testing/run-cli.ts';
+import { CLI_EXAMPLE, PORTAL_EXAMPLE } from '../test-support/documentation-examples.ts';
 
 // Issue 5, "Checked by": the real CLI process against the real server process (`npm start`'s
 // entry point) whose only client is a system client seeded from SEED_BUNDLE. Every state the
@@ -14,26 +15,6 @@ import { removeTempHomes, spawnCli, tempHome, type CliResult } from './testing/r
 const SERVER_MAIN = path.resolve(import.meta.dirname, '..', 'server', 'main.ts');
 const OPERATOR = { id: 'ci-operator', secret: 'ci-operator-secret-0f3c9a27b1e4' };
 
-// SPEC §2: the product documentation's two examples, verbatim, plus the resourceType.
-const CLI_EXAMPLE = {
-  resourceType: 'ClientApplication',
-  id: 'cli',
-  name: 'CLI',
-  grantType: ['client_credentials'],
-  responseTypes: 'token',
-  secret: 'my-super-secret',
-  scope: 'openid system/*.*',
-};
-const PORTAL_EXAMPLE = {
-  resourceType: 'ClientApplication',
-  id: 'patient-portal',
-  name: 'Patient Portal',
-  grantType: ['authorization_code', 'refresh_token'],
-  responseTypes: 'token',
-  redirectUri: ['https://portal.example.com/callback'],
-  scope: 'openid profile email patient/*.read offline_access',
-  logoUri: 'https://portal.example.com/logo.png',
-};
 
 let server: ChildProcess;
 let serverExited: Promise<unknown>;

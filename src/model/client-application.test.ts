@@ -17,27 +17,8 @@ import {
   type ClientApplication,
 } from './client-application.ts';
 import type { OutcomeIssue } from './operation-outcome.ts';
+import { CLI_EXAMPLE, PORTAL_EXAMPLE } from '../test-support/documentation-examples.ts';
 
-// The two documentation examples of SPEC §2, verbatim plus resourceType.
-const CLI_EXAMPLE = {
-  resourceType: 'ClientApplication',
-  id: 'cli',
-  name: 'CLI',
-  grantType: ['client_credentials'],
-  responseTypes: 'token',
-  secret: 'my-super-secret',
-  scope: 'openid system/*.*',
-};
-const PORTAL_EXAMPLE = {
-  resourceType: 'ClientApplication',
-  id: 'patient-portal',
-  name: 'Patient Portal',
-  grantType: ['authorization_code', 'refresh_token'],
-  responseTypes: 'token',
-  redirectUri: ['https://portal.example.com/callback'],
-  scope: 'openid profile email patient/*.read offline_access',
-  logoUri: 'https://portal.example.com/logo.png',
-};
 
 const WEB_APP = {
   resourceType: 'ClientApplication',

@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_EXAMPLE, PORTAL_EXAMPLE } from '../../test-support/documentation-examples.ts';
 import { fhirHttp } from '../../test-support/http.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
 
 // SPEC §2 documentation examples, verbatim plus resourceType.
-const CLI = {
-  resourceType: 'ClientApplication',
-  id: 'cli',
-  name: 'CLI',
-  grantType: ['client_credentials'],
-  responseTypes: 'token',
-  secret: 'my-super-secret',
-  scope: 'openid system/*.*',
-};
-const PORTAL = {
-  resourceType: 'ClientApplication',
-  id: 'patient-portal',
-  name: 'Patient Portal',
-  grantType: ['authorization_code', 'refresh_token'],
-  responseTypes: 'token',
-  redirectUri: ['https://portal.example.com/callback'],
-  scope: 'openid profile email patient/*.read offline_access',
-  logoUri: 'https://portal.example.com/logo.png',
-};
+const CLI = CLI_EXAMPLE;
+const PORTAL = PORTAL_EXAMPLE;
 
 let server: TestServer;
 let http: ReturnType<typeof fhirHttp>;

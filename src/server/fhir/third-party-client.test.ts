@@ -1,5 +1,6 @@
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_EXAMPLE, PORTAL_EXAMPLE } from '../../test-support/documentation-examples.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
 
 // Interoperability: a FHIR client library that is not ours (fhir-kit-client) drives the API.
@@ -59,19 +60,7 @@ describe('fhir-kit-client against the reference server', () => {
   });
 
   it('accepts both documentation examples via PUT to their id', async () => {
-    for (const body of [
-      { resourceType: 'ClientApplication', id: 'cli', name: 'CLI', grantType: ['client_credentials'], responseTypes: 'token', secret: 'my-super-secret', scope: 'openid system/*.*' },
-      {
-        resourceType: 'ClientApplication',
-        id: 'patient-portal',
-        name: 'Patient Portal',
-        grantType: ['authorization_code', 'refresh_token'],
-        responseTypes: 'token',
-        redirectUri: ['https://portal.example.com/callback'],
-        scope: 'openid profile email patient/*.read offline_access',
-        logoUri: 'https://portal.example.com/logo.png',
-      },
-    ]) {
+    for (const body of [CLI_EXAMPLE, PORTAL_EXAMPLE]) {
       const stored = (await client.update({ resourceType: 'ClientApplication', id: body.id, body })) as Resource & { secret?: string };
       expect(stored.id).toBe(body.id);
       expect(stored.secret).toBeUndefined();
