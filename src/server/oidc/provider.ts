@@ -143,8 +143,10 @@ export function createProvider(options: ProviderOptions) {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect and revoke only its own tokens (RFC 7662 §4, RFC 7009 §2.1): the
+      // FHIR API verifies tokens itself, so no client acts as a resource server here.
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       registration: { enabled: false },
       rpInitiatedLogout: {
