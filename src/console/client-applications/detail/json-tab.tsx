@@ -1,4 +1,5 @@
 import type { ClientApplication } from '../../../model/client-application.ts';
+import { CodeBlock } from '../../ui/code-block.tsx';
 import { CopyButton } from '../../ui/copy-button.tsx';
 
 // The resource as the server returned it. The FHIR verbs strip `secret` before anything reaches
@@ -10,9 +11,7 @@ export function JsonTab({ resource }: { resource: ClientApplication }) {
       <div className="panel-actions">
         <CopyButton text={json} label="Copy JSON" />
       </div>
-      <pre className="code-block json" aria-label="ClientApplication JSON">
-        {json}
-      </pre>
+      <CodeBlock label="ClientApplication JSON">{json}</CodeBlock>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { CodeBlock } from '../../ui/code-block.tsx';
 import { CopyButton } from '../../ui/copy-button.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { Spinner } from '../../ui/states.tsx';
@@ -93,9 +94,7 @@ export function SecretDialog({ title, clientId, scope, hasClientCredentials, wri
         {hasClientCredentials && (
           <>
             <p>Request an access token:</p>
-            <pre className="code-block" aria-label="curl command">
-              {curl(isVisible ? secret : masked)}
-            </pre>
+            <CodeBlock label="curl command">{curl(isVisible ? secret : masked)}</CodeBlock>
             <CopyButton text={curl(secret)} label="Copy curl command" />
           </>
         )}
