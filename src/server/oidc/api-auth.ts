@@ -8,7 +8,7 @@ import type { FhirInteraction } from '../fhir/routes.ts';
 import type { ClientApplicationStore } from '../store/client-applications.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './client-metadata.ts';
 import type { ProviderKeys } from './keys.ts';
-import { GRANT_CLAIM } from './provider.ts';
+import { GRANT_CLAIM, INCARNATION_CLAIM } from './provider.ts';
 import type { SecretVerifier } from './secret-verifier.ts';
 import type { UserStore } from './users.ts';
 
@@ -111,7 +111,12 @@ export function createApiAuth(options: ApiAuthOptions) {
 
     if (typeof grantId !== 'string') {
       const registered = registeredScope(clientId, 'client_credentials');
-      if (registered === undefined) throw unauthorized('The client of this access token has been revoked.');
+      // A client deleted and created again under the same id is a new client: tokens of the old
+      // one (until their expiry, at most 300 s) must not come back to life.
+      const incarnation = typeof payload[INCARNATION_CLAIM] === 'number' ? payload[INCARNATION_CLAIM] : 1;
+      if (registered === undefined || incarnation !== store.incarnation(clientId)) {
+        throw unauthorized('The client of this access token has been revoked.');
+      }
       return { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered), actor: clientActor(clientId) };
     }
 

@@ -32,6 +32,9 @@ const CREDENTIAL_PATHS = new Set(['/token', '/token/revocation', '/token/introsp
 
 const CLIENT_CACHE_SIZE = 10_000;
 
+/** Private claim of client_credentials tokens: which life of the client id they were issued to. */
+export const INCARNATION_CLAIM = 'client_incarnation';
+
 /** Private claim carrying the grant of a user's access token, so the FHIR API can tell a revoked grant. */
 export const GRANT_CLAIM = 'grant_id';
 
@@ -173,6 +176,9 @@ export function createProvider(options: ProviderOptions) {
       },
     },
     extraTokenClaims(_ctx, token) {
+      if (token.kind === 'ClientCredentials' && typeof token.clientId === 'string') {
+        return { [INCARNATION_CLAIM]: store.incarnation(token.clientId) };
+      }
       return token.kind === 'AccessToken' && 'grantId' in token && typeof token.grantId === 'string'
         ? { [GRANT_CLAIM]: token.grantId }
         : undefined;

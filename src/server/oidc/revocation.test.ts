@@ -62,3 +62,37 @@ describe('deleting a client revokes it at once', () => {
     expect(left.n).toBe(0);
   });
 });
+
+describe('an id deleted and created again is a new client', () => {
+  it("does not bring the old client's access tokens back to life, while the new client's tokens work at once", async () => {
+    const client = {
+      id: 'phoenix',
+      name: 'Phoenix',
+      grantType: ['client_credentials'],
+      responseTypes: 'token',
+      scope: 'system/ClientApplication.rs',
+    };
+    const token = async (secret: string) => {
+      const response = await fetch(server.tokenEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`phoenix:${secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
+      expect(response.status).toBe(200);
+      return `Bearer ${((await response.json()) as { access_token: string }).access_token}`;
+    };
+    expect((await putClientApplication(server, { ...client, secret: SECRET })).status).toBe(201);
+    const oldToken = await token(SECRET);
+    expect((await fhirGet(server, '/ClientApplication/phoenix', oldToken)).status).toBe(200);
+
+    expect((await deleteClientApplication(server, 'phoenix')).status).toBe(204);
+    const reborn = `${SECRET}-reborn`;
+    expect((await putClientApplication(server, { ...client, secret: reborn })).status).toBe(201);
+
+    expect((await fhirGet(server, '/ClientApplication/phoenix', oldToken)).status).toBe(401);
+    expect((await fhirGet(server, '/ClientApplication/phoenix', await token(reborn))).status).toBe(200);
+  });
+});

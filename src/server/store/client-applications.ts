@@ -116,6 +116,9 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   const selectOrigin = db.prepare<[string], { found: number }>(
     'SELECT 1 AS found FROM client_application_origin WHERE origin = ? LIMIT 1',
   );
+  const selectLastDeletion = db.prepare<[string], { versionId: number | null }>(
+    "SELECT MAX(version_id) AS versionId FROM client_application_history WHERE id = ? AND method = 'DELETE'",
+  );
   const selectVersion = db.prepare<[string, number], HistoryRow>(
     'SELECT id, version_id, last_updated, method, resource FROM client_application_history WHERE id = ? AND version_id = ?',
   );
@@ -337,6 +340,14 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     read(id: string): CurrentClientApplication | undefined {
       const row = selectCurrent.get(id);
       return row ? toCurrent(row) : undefined;
+    },
+
+    /**
+     * Which life of this id the current client is: the version that (re)created it, 1 unless it
+     * was deleted and created again. Credentials of an earlier life are dead.
+     */
+    incarnation(id: string): number {
+      return (selectLastDeletion.get(id)?.versionId ?? 0) + 1;
     },
 
     readVersion(id: string, versionId: number): ClientApplicationVersion | undefined {
