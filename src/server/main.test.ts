@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeSeedBundle } from '../test-support/child-server.ts';
 import { freePort, tempDataDir } from '../test-support/test-server.ts';
 
 // The real entry point as `npm start` runs it: a child process, its stdout, its signals.
@@ -14,29 +15,7 @@ const AUTHORIZATION = `Basic ${Buffer.from(`${OPERATOR.id}:${OPERATOR.secret}`).
 
 function seededDataDir(): { dataDir: string; seed: string } {
   const dataDir = tempDataDir();
-  const seed = path.join(dataDir, 'seed.json');
-  fs.writeFileSync(
-    seed,
-    JSON.stringify({
-      resourceType: 'Bundle',
-      type: 'batch',
-      entry: [
-        {
-          request: { method: 'PUT', url: `ClientApplication/${OPERATOR.id}` },
-          resource: {
-            resourceType: 'ClientApplication',
-            id: OPERATOR.id,
-            name: 'Operator',
-            grantType: ['basic_auth'],
-            responseTypes: 'token',
-            secret: OPERATOR.secret,
-            scope: 'system/*.*',
-          },
-        },
-      ],
-    }),
-  );
-  return { dataDir, seed };
+  return { dataDir, seed: writeSeedBundle(dataDir, OPERATOR) };
 }
 const children: ChildProcessWithoutNullStreams[] = [];
 
