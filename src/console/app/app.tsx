@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { RouterProvider } from 'react-router/dom';
 import { SessionProvider } from '../auth/auth-context.tsx';
 import type { Session } from '../auth/session.ts';
@@ -26,18 +26,39 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function App({ config, session }: { config: ConsoleConfig; session: Session }) {
-  const [queryClient] = useState(createQueryClient);
-  const [router] = useState(createRouter);
+/**
+ * Every provider the console runs under, around its router element. The app and the component
+ * tests share it; each passes its own RouterProvider (the app's from react-router/dom, the tests'
+ * memory router from react-router), since a router and its provider must come from one module.
+ */
+export function ConsoleProviders({
+  config,
+  session,
+  queryClient,
+  children,
+}: {
+  config: ConsoleConfig;
+  session: Session;
+  queryClient: QueryClient;
+  children: ReactNode;
+}) {
   return (
     <ConsoleConfigContext.Provider value={config}>
       <SessionProvider session={session}>
         <QueryClientProvider client={queryClient}>
-          <AnnouncerProvider>
-            <RouterProvider router={router} />
-          </AnnouncerProvider>
+          <AnnouncerProvider>{children}</AnnouncerProvider>
         </QueryClientProvider>
       </SessionProvider>
     </ConsoleConfigContext.Provider>
+  );
+}
+
+export function App({ config, session }: { config: ConsoleConfig; session: Session }) {
+  const [queryClient] = useState(createQueryClient);
+  const [router] = useState(createRouter);
+  return (
+    <ConsoleProviders config={config} session={session} queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </ConsoleProviders>
   );
 }

@@ -1,15 +1,11 @@
 import { render } from '@testing-library/react';
-import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { createQueryClient } from '../app/app.tsx';
+import { ConsoleProviders, createQueryClient } from '../app/app.tsx';
 import { parseConsoleConfig, type ConsoleConfig } from '../app/config.ts';
-import { ConsoleConfigContext } from '../app/config-context.tsx';
 import { setFhirConnection } from '../app/fhir-connection.ts';
-import { SessionProvider } from '../auth/auth-context.tsx';
 import { createSession } from '../auth/session.ts';
 import { createUserManager } from '../auth/user-manager.ts';
-import { AnnouncerProvider } from '../ui/announcer.tsx';
 
 // Console component tests render through the real providers at a URL (STYLE.md), talking to the
 // real reference server the Vitest global setup started, when they talk to one at all.
@@ -43,15 +39,9 @@ export function renderConsole(
     initialEntries: [options.url ?? '/'],
   });
   const view = render(
-    <ConsoleConfigContext.Provider value={config}>
-      <SessionProvider session={session}>
-        <QueryClientProvider client={queryClient}>
-          <AnnouncerProvider>
-            <RouterProvider router={router} />
-          </AnnouncerProvider>
-        </QueryClientProvider>
-      </SessionProvider>
-    </ConsoleConfigContext.Provider>,
+    <ConsoleProviders config={config} session={session} queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </ConsoleProviders>,
   );
   return { ...view, router, queryClient, session };
 }
