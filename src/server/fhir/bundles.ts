@@ -1,27 +1,29 @@
-import type { ClientApplication } from '../../model/client-application.ts';
 import type { ClientApplicationVersion } from '../store/client-applications.ts';
 
 export function weakEtag(versionId: number | string): string {
   return `W/"${versionId}"`;
 }
 
-export function searchsetBundle(options: {
+/**
+ * A searchset Bundle as JSON text. Each match is spliced in as the JSON it was stored as (already
+ * the resource's representation, without a secret): a 20-row page is not parsed and re-serialised.
+ */
+export function searchsetBundleJson(options: {
   fhirBaseUrl: string;
   total: number | undefined;
-  resources: ClientApplication[];
+  resources: { id: string; json: string }[];
   links: { relation: 'self' | 'next' | 'previous'; url: string }[];
-}) {
-  return {
+}): string {
+  const head = JSON.stringify({
     resourceType: 'Bundle',
     type: 'searchset',
     ...(options.total === undefined ? {} : { total: options.total }),
     link: options.links,
-    entry: options.resources.map((resource) => ({
-      fullUrl: `${options.fhirBaseUrl}/ClientApplication/${resource.id}`,
-      resource,
-      search: { mode: 'match' },
-    })),
-  };
+  });
+  const entries = options.resources.map(
+    (r) => `{"fullUrl":${JSON.stringify(`${options.fhirBaseUrl}/ClientApplication/${r.id}`)},"resource":${r.json},"search":{"mode":"match"}}`,
+  );
+  return `${head.slice(0, -1)},"entry":[${entries.join(',')}]}`;
 }
 
 const STATUS_TEXT: Record<string, string> = {

@@ -12,7 +12,7 @@ import {
 import { issue } from '../../model/operation-outcome.ts';
 import { hashSecret } from '../oidc/secret-hash.ts';
 import type { ClientApplicationStore, CurrentClientApplication, SecretChange } from '../store/client-applications.ts';
-import { historyBundle, pageLinks, searchsetBundle, weakEtag } from './bundles.ts';
+import { historyBundle, pageLinks, searchsetBundleJson, weakEtag } from './bundles.ts';
 import { capabilityStatement } from './capability-statement.ts';
 import { badRequest, FhirHttpError, gone, notFound } from './fhir-http-error.ts';
 import { DEFAULT_COUNT, MAX_COUNT, dateInterval, parseSearchParams, searchLinkQuery } from './search-params.ts';
@@ -126,12 +126,19 @@ function preconditionFailure(id: string, current: CurrentClientApplication | und
   return undefined;
 }
 
-function sendResource(reply: FastifyReply, status: number, resource: ClientApplication) {
-  const versionId = resource.meta?.versionId ?? '1';
-  const lastUpdated = resource.meta?.lastUpdated;
+function versionHeaders(reply: FastifyReply, status: number, versionId: string | number, lastUpdated: string | undefined) {
   reply.code(status).type(FHIR_JSON).header('etag', weakEtag(versionId));
   if (lastUpdated) reply.header('last-modified', new Date(lastUpdated).toUTCString());
-  return reply.send(resource);
+  return reply;
+}
+
+function sendResource(reply: FastifyReply, status: number, resource: ClientApplication) {
+  return versionHeaders(reply, status, resource.meta?.versionId ?? '1', resource.meta?.lastUpdated).send(resource);
+}
+
+/** A stored version is sent as the JSON text it was stored as: it is the body, meta and all. */
+function sendStored(reply: FastifyReply, stored: { versionId: number; lastUpdated: string; json: string }) {
+  return versionHeaders(reply, 200, stored.versionId, stored.lastUpdated).send(stored.json);
 }
 
 /**
@@ -235,7 +242,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
       });
       return reply
         .type(FHIR_JSON)
-        .send(searchsetBundle({ fhirBaseUrl, total: result.total, resources: result.resources, links }));
+        .send(searchsetBundleJson({ fhirBaseUrl, total: result.total, resources: result.resources, links }));
     },
   );
 
@@ -261,10 +268,10 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
     { config: { fhirInteraction: 'read' } },
     async (request, reply) => {
       const id = checkedId(request.params.id);
-      const current = store.read(id);
-      if (!current) throw notFound(id);
-      if (!current.resource) throw gone(id);
-      return sendResource(reply, 200, current.resource);
+      const stored = store.readStored(id);
+      if (!stored) throw notFound(id);
+      if (stored.json === null) throw gone(id);
+      return sendStored(reply, { ...stored, json: stored.json });
     },
   );
 

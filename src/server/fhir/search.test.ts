@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fhirHttp } from '../../test-support/http.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
+import { databaseFile } from '../app.ts';
+import { createClientApplicationStore } from '../store/client-applications.ts';
+import { openDatabase } from '../store/database.ts';
 import { dateInterval, parseSearchParams } from './search-params.ts';
 
 let server: TestServer;
@@ -125,6 +128,28 @@ describe('search', () => {
     expect(countOnly.body.entry).toEqual([]);
     expect((await http('/ClientApplication?_count=-1')).status).toBe(400);
     expect((await http('/ClientApplication?_total=none')).body.total).toBeUndefined();
+  });
+
+  it('keeps totals current after every write, by this server or another process on the same file', async () => {
+    const total = async () => (await http('/ClientApplication?name=totals&_count=0')).body.total as number;
+    expect(await total()).toBe(0);
+    expect((await http('/ClientApplication/totals-1', { method: 'PUT', body: client('totals-1', 'Totals one', ['authorization_code']) })).status).toBe(201);
+    expect(await total()).toBe(1);
+    expect(await total()).toBe(1);
+
+    const elsewhere = openDatabase(databaseFile(server.config));
+    try {
+      const store = createClientApplicationStore(elsewhere);
+      const resource = { resourceType: 'ClientApplication', name: 'Totals two', grantType: ['authorization_code'], responseTypes: 'code', redirectUri: ['https://totals-2.example.com/cb'] } as const;
+      store.save('totals-2', () => ({ resource: { ...resource, grantType: [...resource.grantType], redirectUri: [...resource.redirectUri] }, secret: { kind: 'keep' }, method: 'PUT' }));
+      expect(await total()).toBe(2);
+      store.remove('totals-2');
+    } finally {
+      elsewhere.close();
+    }
+    expect(await total()).toBe(1);
+    expect((await http('/ClientApplication/totals-1', { method: 'DELETE' })).status).toBe(204);
+    expect(await total()).toBe(0);
   });
 
   it('is served by indexes (EXPLAIN QUERY PLAN)', () => {
