@@ -64,10 +64,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     isClosing = true;
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (isClosing) reply.header('connection', 'close');
     applySecurityHeaders(reply);
-    return payload;
+    done(null, payload);
   });
 
   fhirCors(app, { policy: cors, basePath: fhirBasePath(config) });

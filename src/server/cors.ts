@@ -57,14 +57,17 @@ export function fhirCors(app: FastifyInstance, options: { policy: CorsPolicy; ba
   app.options(basePath, preflight);
   app.options(`${basePath}/*`, preflight);
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'OPTIONS' || !isFhir(request.url)) return payload;
-    reply.header('vary', 'origin');
-    const origin = request.headers.origin;
-    if (isPublic(request.url)) reply.header('access-control-allow-origin', '*');
-    else if (policy.isAllowed(origin)) {
-      reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
+  // Synchronous (done callback), like every per-response hook: an async hook costs a promise on
+  // every request, API reads included.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.method !== 'OPTIONS' && isFhir(request.url)) {
+      reply.header('vary', 'origin');
+      const origin = request.headers.origin;
+      if (isPublic(request.url)) reply.header('access-control-allow-origin', '*');
+      else if (policy.isAllowed(origin)) {
+        reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
+      }
     }
-    return payload;
+    done(null, payload);
   });
 }

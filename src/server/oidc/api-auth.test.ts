@@ -1,6 +1,9 @@
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import * as oauth from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseFile } from '../app.ts';
+import { createClientApplicationStore } from '../store/client-applications.ts';
+import { openDatabase } from '../store/database.ts';
 import { authorize, createBrowser } from '../../test-support/browser.ts';
 import { discover, fhirGet, putClientApplication } from '../../test-support/oauth.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
@@ -113,5 +116,50 @@ describe('the FHIR API requires a valid token', () => {
     const response = await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`);
     expect(response.status).toBe(403);
     expect(JSON.stringify(await response.json())).toContain('Only administrators');
+  });
+});
+
+// A token is verified once and its principal reused (the API's hot path), so these check that a
+// token already in use answers to the registration as it is now, on the very next request.
+describe('a token already in use', () => {
+  const secret = 'token-in-use-secret-0123456789abcdefghijkl';
+  const register = (id: string, scope: string) =>
+    putClientApplication(server, { id, name: `Token in use ${id}`, grantType: ['client_credentials'], secret, scope });
+  const tokenOf = async (id: string) => (await oauth.clientCredentialsGrant(await discover(server, id, { secret }))).access_token;
+
+  it('loses what its client no longer registers at once', async () => {
+    await register('narrowed', 'system/ClientApplication.r system/ClientApplication.s');
+    const token = await tokenOf('narrowed');
+    expect((await fhirGet(server, '/ClientApplication/narrowed', `Bearer ${token}`)).status).toBe(200);
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${token}`)).status).toBe(200);
+
+    expect((await register('narrowed', 'system/ClientApplication.s')).status).toBe(200);
+    expect((await fhirGet(server, '/ClientApplication/narrowed', `Bearer ${token}`)).status).toBe(403);
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${token}`)).status).toBe(200);
+  });
+
+  it('stops working when another process on the same database deletes its client', async () => {
+    await register('removed-elsewhere', 'system/ClientApplication.rs');
+    const token = await tokenOf('removed-elsewhere');
+    expect((await fhirGet(server, '/metadata', `Bearer ${token}`)).status).toBe(200);
+
+    const elsewhere = openDatabase(databaseFile(server.config));
+    try {
+      expect(createClientApplicationStore(elsewhere).remove('removed-elsewhere').kind).toBe('deleted');
+    } finally {
+      elsewhere.close();
+    }
+    const response = await fhirGet(server, '/metadata', `Bearer ${token}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('is refused once it expires', async () => {
+    const token = await serverSigned({}, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
+    expect((await fhirGet(server, '/metadata', `Bearer ${token}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const response = await fhirGet(server, '/metadata', `Bearer ${token}`);
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(await response.json())).toContain('expired');
   });
 });

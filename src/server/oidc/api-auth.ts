@@ -1,5 +1,5 @@
-import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
-import type { FastifyRequest } from 'fastify';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type Provider from 'oidc-provider';
 import { issue } from '../../model/operation-outcome.ts';
 import { isScopeWithin, parseScopeString, type Scope } from '../../model/scopes.ts';
@@ -48,6 +48,15 @@ const PERMISSION: Record<FhirInteraction, { letter: string; verb: string } | und
   history: { letter: 's', verb: 'search the history of' },
 };
 
+/** Access tokens whose signature and claims were checked, kept so repeated calls skip the RSA work. */
+export const MAX_VERIFIED_TOKENS = 1_000;
+
+type VerifiedToken = {
+  payload: JWTPayload & { exp: number };
+  /** A client_credentials token's principal, and the store generation it was derived from. */
+  client?: { generation: number; principal: Principal };
+};
+
 export type ApiAuthOptions = {
   issuer: string;
   fhirBaseUrl: string;
@@ -90,7 +99,18 @@ export function createApiAuth(options: ApiAuthOptions) {
     return parseScopeString(tokenScope).scopes.filter((s) => isScopeWithin(s, allowed));
   }
 
-  async function fromBearer(token: string): Promise<Principal> {
+  // The signature and claims of a token never change, so a token is verified once; only its
+  // expiry is checked again on each use. Keyed by the whole token: a forged or altered token is
+  // another key and goes through jwtVerify. Oldest first out.
+  const verified = new Map<string, VerifiedToken>();
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    const known = verified.get(token);
+    if (known) {
+      if (known.payload.exp * 1000 > Date.now()) return known;
+      verified.delete(token);
+      throw unauthorized('The access token has expired.');
+    }
     let payload;
     try {
       ({ payload } = await jwtVerify(token, jwks, {
@@ -105,11 +125,24 @@ export function createApiAuth(options: ApiAuthOptions) {
         error instanceof joseErrors.JWTExpired ? 'The access token has expired.' : 'The access token is not valid for this server.',
       );
     }
+    const entry: VerifiedToken = { payload: payload as VerifiedToken['payload'] };
+    if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+    verified.set(token, entry);
+    return entry;
+  }
+
+  async function fromBearer(token: string): Promise<Principal> {
+    const entry = await verifyToken(token);
+    const { payload } = entry;
     const clientId = String(payload.client_id);
     const tokenScope = typeof payload.scope === 'string' ? payload.scope : '';
     const grantId = payload[GRANT_CLAIM];
 
     if (typeof grantId !== 'string') {
+      // What a client may do depends only on the store: reuse the principal until anything in the
+      // store is written (a deletion, a scope or grant-type change takes effect on the next call).
+      const generation = store.generation();
+      if (entry.client?.generation === generation) return entry.client.principal;
       const registered = registeredScope(clientId, 'client_credentials');
       // A client deleted and created again under the same id is a new client: tokens of the old
       // one (until their expiry, at most 300 s) must not come back to life.
@@ -117,7 +150,9 @@ export function createApiAuth(options: ApiAuthOptions) {
       if (registered === undefined || incarnation !== store.incarnation(clientId)) {
         throw unauthorized('The client of this access token has been revoked.');
       }
-      return { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered), actor: clientActor(clientId) };
+      const principal: Principal = { kind: 'client', clientId, scopes: withinRegistration(tokenScope, registered), actor: clientActor(clientId) };
+      entry.client = { generation, principal };
+      return principal;
     }
 
     const registered = registeredScope(clientId, 'authorization_code');
@@ -159,18 +194,35 @@ export function createApiAuth(options: ApiAuthOptions) {
     return { kind: 'client', clientId, scopes: parseScopeString(registered).scopes, actor: clientActor(clientId) };
   }
 
-  async function authenticate(authorization: string | undefined): Promise<Principal> {
+  function parseAuthorization(authorization: string | undefined): { scheme: 'bearer' | 'basic'; value: string } {
     if (!authorization) {
       throw new FhirHttpError(401, [issue('login', 'This API needs an access token: send Authorization: Bearer <token>.')], {
         'www-authenticate': challenge(),
       });
     }
     const [scheme, value, ...rest] = authorization.trim().split(/\s+/);
-    if (value && rest.length === 0 && scheme?.toLowerCase() === 'bearer') return fromBearer(value);
-    if (value && rest.length === 0 && scheme?.toLowerCase() === 'basic') return fromBasic(value);
+    const lowerScheme = scheme?.toLowerCase();
+    if (value && rest.length === 0 && (lowerScheme === 'bearer' || lowerScheme === 'basic')) return { scheme: lowerScheme, value };
     throw new FhirHttpError(400, [issue('login', 'The Authorization header must be "Bearer <token>".')], {
       'www-authenticate': challenge({ code: 'invalid_request', description: 'The Authorization header is malformed.' }),
     });
+  }
+
+  async function authenticate(authorization: string | undefined): Promise<Principal> {
+    const { scheme, value } = parseAuthorization(authorization);
+    return scheme === 'bearer' ? fromBearer(value) : fromBasic(value);
+  }
+
+  /**
+   * The principal of a client_credentials token already verified, while nothing in the store has
+   * changed since: what most API calls are, answered without a promise or a signature check.
+   */
+  function knownClientPrincipal(authorization: string | undefined): Principal | undefined {
+    const { scheme, value } = parseAuthorization(authorization);
+    if (scheme !== 'bearer') return undefined;
+    const entry = verified.get(value);
+    if (!entry?.client || entry.payload.exp * 1000 <= Date.now()) return undefined;
+    return entry.client.generation === store.generation() ? entry.client.principal : undefined;
   }
 
   function authorize(principal: Principal, interaction: FhirInteraction | undefined): void {
@@ -193,10 +245,27 @@ export function createApiAuth(options: ApiAuthOptions) {
   }
 
   /** The one hook of the FHIR scope: authenticate, then check the route's interaction. */
-  async function onRequest(request: FastifyRequest): Promise<void> {
-    const principal = await authenticate(request.headers.authorization);
-    authorize(principal, request.routeOptions.config.fhirInteraction);
-    request.principal = principal;
+  function onRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const admit = (principal: Principal) => {
+      authorize(principal, request.routeOptions.config.fhirInteraction);
+      request.principal = principal;
+    };
+    let known;
+    try {
+      known = knownClientPrincipal(request.headers.authorization);
+      if (known) admit(known);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (known) return done();
+    authenticate(request.headers.authorization).then((principal) => {
+      try {
+        admit(principal);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    }, done);
   }
 
   return { authenticate, authorize, onRequest };
