@@ -7,6 +7,8 @@ import { isSafeReturnPath, paths } from '../app/paths.ts';
 export type SessionStatus =
   /** No user yet: a protected page will start sign-in. */
   | 'anonymous'
+  /** A page load signing in silently (hidden iframe, prompt=none) on the OP's session. */
+  | 'resuming'
   /** On the way to (or back from) the OP. */
   | 'redirecting'
   | 'signed-in'
@@ -26,6 +28,13 @@ export interface Session {
   getState: () => SessionState;
   subscribe: (listener: () => void) => () => void;
   signIn: (returnTo: string) => Promise<void>;
+  /**
+   * Signs in without leaving the page while the OP session lasts (a full page load has no token:
+   * they live in memory only). Resolves once signed in, or back to `anonymous` when the OP wants
+   * the admin (login_required, consent_required, interaction_required), does not answer in time
+   * or cannot be reached: the protected layout then starts the redirect sign-in.
+   */
+  resume: () => Promise<void>;
   /** Completes the redirect round trip at /callback; resolves to the path to return to. */
   completeSignIn: () => Promise<string>;
   /** Completes the return from the OP's end-session endpoint. */
@@ -50,12 +59,14 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     for (const listener of listeners) listener();
   }
 
+  const getState = () => state;
+
   function setUser(user: User | null) {
     set({ status: user ? 'signed-in' : 'anonymous', user, error: undefined });
   }
 
   function markExpired() {
-    if (state.status === 'signed-out' || state.status === 'redirecting') return;
+    if (state.status === 'signed-out' || state.status === 'redirecting' || state.status === 'resuming') return;
     set({ status: 'expired', user: null, error: undefined });
   }
 
@@ -104,12 +115,26 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
 
   return {
     userManager,
-    getState: () => state,
+    getState,
     subscribe(listener) {
       listeners.add(listener);
       return () => {
         listeners.delete(listener);
       };
+    },
+    async resume() {
+      if (state.status !== 'anonymous') return;
+      set({ ...state, status: 'resuming' });
+      let user: User | null = null;
+      try {
+        // No user in memory, so oidc-client-ts uses the iframe (prompt=none), never a refresh token.
+        user = await userManager.signinSilent();
+      } catch {
+        // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.
+      }
+      // (Read through a call: the state may have moved on while the OP answered.)
+      if (user) setUser(user);
+      else if (getState().status === 'resuming') set({ status: 'anonymous', user: null, error: undefined });
     },
     async signIn(returnTo) {
       set({ ...state, status: 'redirecting' });
