@@ -121,7 +121,9 @@ function parseMetadata(value: unknown, issuer: string | undefined, problems: str
 export async function loadConsoleConfig(fetchImpl: typeof fetch = fetch): Promise<ConfigResult> {
   let response: Response;
   try {
-    response = await fetchImpl(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+    // A plain request, so the browser can hand over index.html's preload of the same URL; the
+    // server sends `Cache-Control: no-cache`, so a stale copy is never used without asking.
+    response = await fetchImpl(CONFIG_URL);
   } catch {
     return { ok: false, problems: [`${CONFIG_URL} could not be fetched: the server did not answer.`] };
   }

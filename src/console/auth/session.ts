@@ -35,6 +35,11 @@ export interface Session {
    * or cannot be reached: the protected layout then starts the redirect sign-in.
    */
   resume: () => Promise<void>;
+  /**
+   * Resolves as soon as a silent sign-in in flight has its outcome (at once when none is), before
+   * React hears of it: a request started then leaves before React renders the signed-in page.
+   */
+  whenResumed: () => Promise<void>;
   /** Completes the redirect round trip at /callback; resolves to the path to return to. */
   completeSignIn: () => Promise<string>;
   /** Completes the return from the OP's end-session endpoint. */
@@ -53,10 +58,16 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
   let state: SessionState = { status: 'anonymous', user: null, error: undefined };
   const listeners = new Set<() => void>();
   let renewal: Promise<User | null> | null = null;
+  /** Settles when the silent sign-in in flight has its outcome. */
+  let resumed: Promise<void> | null = null;
+
+  function notify() {
+    for (const listener of listeners) listener();
+  }
 
   function set(next: SessionState) {
     state = next;
-    for (const listener of listeners) listener();
+    notify();
   }
 
   const getState = () => state;
@@ -70,7 +81,10 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     set({ status: 'expired', user: null, error: undefined });
   }
 
-  userManager.events.addUserLoaded((user) => setUser(user));
+  userManager.events.addUserLoaded((user) => {
+    // A silent sign-in on page load publishes its user itself (resumeSilently).
+    if (state.status !== 'resuming') setUser(user);
+  });
   userManager.events.addSilentRenewError(() => markExpired());
   userManager.events.addAccessTokenExpired(() => {
     // automaticSilentRenew renews shortly before expiry; without a refresh token it cannot.
@@ -96,6 +110,29 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     if (!user) return undefined;
     if (!user.expired) return user.access_token;
     return (await renew())?.access_token;
+  }
+
+  async function resumeSilently(outcomeKnown: () => void) {
+    let user: User | null = null;
+    try {
+      // No user in memory, so oidc-client-ts uses the iframe (prompt=none), never a refresh token.
+      user = await userManager.signinSilent();
+    } catch {
+      // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.
+    }
+    // (Read through a call: the state may have moved on while the OP answered.)
+    if (getState().status !== 'resuming') return outcomeKnown();
+    if (!user) {
+      set({ status: 'anonymous', user: null, error: undefined });
+      return outcomeKnown();
+    }
+    // The token is usable at once; whoever waits for it (the list route's loader) sends its
+    // request now, and React, whose render of the signed-in page takes ~100 ms of main thread,
+    // hears of it on the next task, once those requests have left.
+    state = { status: 'signed-in', user, error: undefined };
+    outcomeKnown();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    notify();
   }
 
   const fetchWithAuth: typeof fetch = async (input, init = {}) => {
@@ -125,17 +162,16 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     async resume() {
       if (state.status !== 'anonymous') return;
       set({ ...state, status: 'resuming' });
-      let user: User | null = null;
-      try {
-        // No user in memory, so oidc-client-ts uses the iframe (prompt=none), never a refresh token.
-        user = await userManager.signinSilent();
-      } catch {
-        // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.
-      }
-      // (Read through a call: the state may have moved on while the OP answered.)
-      if (user) setUser(user);
-      else if (getState().status === 'resuming') set({ status: 'anonymous', user: null, error: undefined });
+      let outcomeKnown = () => {};
+      resumed = new Promise<void>((resolve) => {
+        outcomeKnown = () => {
+          resumed = null;
+          resolve();
+        };
+      });
+      await resumeSilently(outcomeKnown);
     },
+    whenResumed: () => resumed ?? Promise.resolve(),
     async signIn(returnTo) {
       set({ ...state, status: 'redirecting' });
       try {
