@@ -5,10 +5,10 @@ import { paths } from '../app/paths.ts';
 // The one oidc-client-ts UserManager (STYLE.md). Choices, each from issue 4 §2:
 // - authorization_code + PKCE S256 (oidc-client-ts' default; `disablePKCE` stays false);
 // - tokens in memory only: `userStore` is an InMemoryWebStorage, so no token ever reaches Web
-//   Storage and a reload signs in again (the OP's session cookie makes that a quick round trip);
-// - only the PKCE verifier and `state` of one redirect round trip go to sessionStorage (they must
-//   survive the navigation to the OP and back); oidc-client-ts removes the entry when /callback
-//   consumes it, and stale ones are cleared at start;
+//   Storage and a page load signs in again (silently while the OP's session lasts, below);
+// - only the PKCE verifier and `state` of one round trip go to sessionStorage (a redirect's must
+//   survive the navigation to the OP and back); oidc-client-ts removes the entry when the
+//   response is consumed, and stale ones are cleared at start;
 // - a full page load has no token, so it first signs in silently (session.ts `resume`): a hidden
 //   same-origin iframe asks the authorization endpoint with prompt=none and lands on
 //   /silent-callback.html, a static page that hands the response to this page; the code exchange
