@@ -21,7 +21,9 @@ export async function goToConsole(page: Page, path: string = LIST_PATH) {
   await page.goto(path);
   const login = page.getByRole('button', { name: 'Sign in' });
   const signedIn = page.getByRole('button', { name: 'Sign out' });
-  await expect(login.or(signedIn)).toBeVisible();
+  // A page load first signs in silently; should the OP not answer, the console gives up after
+  // 5 s (SILENT_SIGN_IN_TIMEOUT_SECONDS) and redirects to the login page: wait that long.
+  await expect(login.or(signedIn)).toBeVisible({ timeout: 10_000 });
   if (await login.isVisible()) await fillLoginForm(page);
   await expect(signedIn).toBeVisible();
   const wanted = new URL(path, page.url());

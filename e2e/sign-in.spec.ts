@@ -1,5 +1,16 @@
+import type { Page } from '@playwright/test';
+import { uniqueId } from './api.ts';
 import { LIST_PATH, fillLoginForm, goToConsole } from './console.ts';
 import { expect, test } from './fixtures.ts';
+
+/** Every URL the page itself (not an iframe) navigates to, from now on. */
+function recordTopLevelNavigations(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) urls.push(frame.url());
+  });
+  return urls;
+}
 
 // Each scenario signs in through the real login page (scrypt) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
@@ -30,6 +41,52 @@ test('a reload signs in again without the login form while the OP session lasts,
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`${LIST_PATH}\\?name=zzz$`));
   await expect(page.getByRole('searchbox', { name: 'Search by name' })).toHaveValue('zzz');
+});
+
+test('a reload on a list URL with a live OP session shows the rows without the page ever leaving for the OP', async ({ page, api }) => {
+  const id = uniqueId('silent');
+  await api.seedBackendClient(id, `Silent ${id}`);
+  const wanted = `${LIST_PATH}?name=${encodeURIComponent(`Silent ${id}`)}`;
+  await goToConsole(page, wanted);
+
+  const navigations = recordTopLevelNavigations(page);
+  const frames: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) frames.push(frame.url());
+  });
+  await page.reload();
+  await expect(page.getByRole('link', { name: `Silent ${id}` })).toBeVisible();
+  // One top-level navigation, the reload itself: the sign-in happened in a hidden iframe.
+  expect(navigations.map((url) => new URL(url).pathname + new URL(url).search)).toEqual([wanted]);
+  expect(navigations.some((url) => url.includes('/oidc/'))).toBe(false);
+  expect(frames.some((url) => new URL(url).pathname === '/silent-callback.html')).toBe(true);
+  // The iframe is gone, and so is the round trip's PKCE verifier and state; tokens are in memory only.
+  await expect(page.locator('iframe')).toHaveCount(0);
+  const storage = await page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
+  expect(storage).toEqual({ local: {}, session: {} });
+});
+
+test('when the OP session is gone, a page load falls back to the login page and returns to the page the admin wanted', async ({ page }) => {
+  const wanted = `${LIST_PATH}?grantType=authorization_code&sort=name`;
+  await goToConsole(page, wanted);
+  // The browser loses the OP's session (its cookies expire or are cleared): a silent sign-in is
+  // answered login_required, and the console sends the admin to the real login page.
+  await page.context().clearCookies();
+  await page.reload();
+  await expect(page).toHaveURL(/\/oidc\//);
+  await fillLoginForm(page);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname + url.search === wanted);
+});
+
+test('after sign-out a reload shows the login page: the console does not sign back in silently', async ({ page }) => {
+  await goToConsole(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await expect(page.getByRole('heading', { name: 'You have signed out' })).toBeVisible();
+  await page.reload();
+  await expect(page).toHaveURL(/\/oidc\//);
+  await expect(page.getByLabel('Password')).toBeVisible();
 });
 
 test('sign-out revokes the tokens and ends the session', async ({ page }) => {

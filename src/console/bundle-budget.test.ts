@@ -20,8 +20,10 @@ function gzipSize(file: string): number {
 }
 
 function initialFiles(manifest: Manifest): { js: string[]; css: string[] } {
-  const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
-  if (!entry) throw new Error('The build has no entry chunk.');
+  // The console's own page; silent-callback.html is the other entry, loaded in an iframe after the
+  // console has painted.
+  const entry = manifest['index.html'];
+  if (!entry?.isEntry) throw new Error('The build has no index.html entry chunk.');
   const js = new Set<string>();
   const css = new Set<string>();
   const visit = (key: string) => {

@@ -4,6 +4,7 @@ import { App } from './app/app.tsx';
 import { loadConsoleConfig } from './app/config.ts';
 import { ConfigErrorPage } from './app/config-error-page.tsx';
 import { setFhirConnection } from './app/fhir-connection.ts';
+import { isReturnFromOp } from './app/paths.ts';
 import { createSession } from './auth/session.ts';
 import { createUserManager } from './auth/user-manager.ts';
 import './app/global.css';
@@ -20,6 +21,10 @@ async function start(root: HTMLElement) {
   }
   const session = createSession(createUserManager(result.config));
   setFhirConnection({ baseUrl: result.config.fhirBaseUrl, fetch: session.fetchWithAuth });
+  // Tokens live in memory only, so every page load starts without one: sign in silently on the
+  // OP's session first, before React renders, so the round trip overlaps the first render and the
+  // route chunk's download; the protected layout waits for it and falls back to the redirect.
+  if (!isReturnFromOp(window.location)) void session.resume();
   reactRoot.render(
     <StrictMode>
       <App config={result.config} session={session} />

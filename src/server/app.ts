@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
-import { fhirBasePath, fhirBaseUrl, oidcIssuer, projectPath, type Config } from './config.ts';
+import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, type Config } from './config.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
@@ -92,13 +92,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
   );
 
-  // Runtime settings of the console, so one build runs against any deployment.
+  // Runtime settings of the console, so one build runs against any deployment. They carry the
+  // OP's discovery document too (oidc-client-ts' `metadata`): the console then signs in without
+  // first asking {issuer}/.well-known/openid-configuration, one round trip less per page load.
+  // It is the provider's own answer, fixed for the life of the process.
+  let discovery: Promise<unknown> | undefined;
+  const readDiscovery = () =>
+    (discovery ??= app.inject({ method: 'GET', url: `${oidcIssuerPath(config)}/.well-known/openid-configuration` }).then((response) => {
+      if (response.statusCode !== 200) throw new Error(`discovery answered ${response.statusCode}`);
+      return response.json() as unknown;
+    })).catch((error: unknown) => {
+      discovery = undefined;
+      throw error;
+    });
   app.get('/config.json', async (_request, reply) =>
     reply.header('cache-control', 'no-cache').send({
       fhirBaseUrl: fhirBaseUrl(config),
       issuer: oidcIssuer(config),
       clientId: ADMIN_APP_CLIENT_ID,
       scopes: ADMIN_APP_SCOPE,
+      metadata: await readDiscovery(),
     }),
   );
 

@@ -55,7 +55,7 @@ export function ConsoleProviders({
 
 export function App({ config, session }: { config: ConsoleConfig; session: Session }) {
   const [queryClient] = useState(createQueryClient);
-  const [router] = useState(createRouter);
+  const [router] = useState(() => createRouter(queryClient, session));
   return (
     <ConsoleProviders config={config} session={session} queryClient={queryClient}>
       <RouterProvider router={router} />

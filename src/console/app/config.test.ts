@@ -32,4 +32,18 @@ describe('parseConsoleConfig', () => {
     ]);
     expect(parseConsoleConfig([], origin).ok).toBe(false);
   });
+
+  it('takes the issuer\'s discovery document when served with the settings, and refuses another issuer\'s', () => {
+    const issuer = 'https://admin.example.com/w/default/default/api/v1/oidc';
+    const metadata = { issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, end_session_endpoint: `${issuer}/session/end` };
+    const result = parseConsoleConfig({ metadata }, origin);
+    expect(result.ok && result.config.metadata).toEqual(metadata);
+
+    const other = parseConsoleConfig({ metadata: { ...metadata, issuer: 'https://evil.example', token_endpoint: 'javascript:alert(1)' } }, origin);
+    expect(!other.ok && other.problems).toEqual([
+      `"metadata.issuer" must be the issuer, ${issuer}.`,
+      '"metadata.token_endpoint" must be an absolute http(s) URL.',
+    ]);
+    expect(parseConsoleConfig({ metadata: 'x' }, origin).ok).toBe(false);
+  });
 });

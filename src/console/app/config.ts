@@ -11,6 +11,19 @@ export interface ConsoleConfig {
   clientId: string;
   /** Space-separated scopes the console asks for. */
   scopes: string;
+  /**
+   * The OP's discovery document, when the host serves it with the settings (the embedded server
+   * does): oidc-client-ts then skips fetching `{issuer}/.well-known/openid-configuration`.
+   */
+  metadata?: OpMetadata;
+}
+
+/** The discovery fields the console relies on; the rest is passed to oidc-client-ts as served. */
+export interface OpMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  [field: string]: unknown;
 }
 
 export const CONFIG_URL = `${import.meta.env.BASE_URL}config.json`;
@@ -69,17 +82,48 @@ export function parseConsoleConfig(json: unknown, origin: string): ConfigResult 
     problems.push('"scopes" must be a space-separated string (or a list) that includes "openid".');
   }
 
+  const metadata = raw.metadata === undefined ? undefined : parseMetadata(raw.metadata, issuer, problems);
+
   if (problems.length > 0 || !fhirBaseUrl || !issuer) return { ok: false, problems };
   return {
     ok: true,
-    config: { fhirBaseUrl, issuer, clientId: clientId as string, scopes: (scopes as string).trim().replace(/\s+/g, ' ') },
+    config: {
+      fhirBaseUrl,
+      issuer,
+      clientId: clientId as string,
+      scopes: (scopes as string).trim().replace(/\s+/g, ' '),
+      ...(metadata ? { metadata } : {}),
+    },
   };
+}
+
+/**
+ * Served discovery metadata must be the issuer's own (OpenID Connect Discovery §4.3: `issuer`
+ * identical to the issuer), with absolute http(s) endpoints; otherwise the settings are wrong.
+ */
+function parseMetadata(value: unknown, issuer: string | undefined, problems: string[]): OpMetadata | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('"metadata" must be the issuer\'s discovery document (a JSON object).');
+    return undefined;
+  }
+  const metadata = value as Record<string, unknown>;
+  if (issuer !== undefined && metadata.issuer !== issuer) {
+    problems.push(`"metadata.issuer" must be the issuer, ${issuer}.`);
+  }
+  for (const key of ['authorization_endpoint', 'token_endpoint']) {
+    const endpoint = metadata[key];
+    const url = typeof endpoint === 'string' ? URL.parse(endpoint) : null;
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.push(`"metadata.${key}" must be an absolute http(s) URL.`);
+  }
+  return metadata as OpMetadata;
 }
 
 export async function loadConsoleConfig(fetchImpl: typeof fetch = fetch): Promise<ConfigResult> {
   let response: Response;
   try {
-    response = await fetchImpl(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-cache' });
+    // A plain request, so the browser can hand over index.html's preload of the same URL; the
+    // server sends `Cache-Control: no-cache`, so a stale copy is never used without asking.
+    response = await fetchImpl(CONFIG_URL);
   } catch {
     return { ok: false, problems: [`${CONFIG_URL} could not be fetched: the server did not answer.`] };
   }

@@ -7,9 +7,9 @@ import { SignedOutPage } from './home-page.tsx';
 import { paths } from './paths.ts';
 import { hasUnsavedChanges } from './unsaved-changes.ts';
 
-// The signed-in frame: header, navigation, sign-out. It also starts sign-in for a visitor without
-// a session (tokens are in memory, so every page load starts here) and re-signs in after the
-// session expired, coming back to the same page.
+// The signed-in frame: header, navigation, sign-out. While a page load signs in silently
+// (main.tsx) it shows a spinner; if that fails it starts the redirect sign-in for the visitor, and
+// it re-signs in after the session expired, coming back to the same page either way.
 
 export function ProtectedLayout() {
   const session = useSession();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeReturnPath, paths } from './paths.ts';
+import { isReturnFromOp, isSafeReturnPath, paths } from './paths.ts';
 
 describe('paths', () => {
   it('encodes client IDs and keeps the default tab out of the URL', () => {
@@ -10,8 +10,15 @@ describe('paths', () => {
 
   it('only returns to same-origin paths after sign-in', () => {
     expect(isSafeReturnPath('/resources/ClientApplication?name=a')).toBe(true);
-    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/callback?code=x', 42, undefined]) {
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/callback?code=x', '/silent-callback.html?code=x', 42, undefined]) {
       expect(isSafeReturnPath(bad), String(bad)).toBe(false);
     }
+  });
+
+  it('signs in silently on every page load except the two returns from the OP', () => {
+    expect(isReturnFromOp({ pathname: '/callback', search: '?code=x&state=y' })).toBe(true);
+    expect(isReturnFromOp({ pathname: '/', search: '?state=y' })).toBe(true);
+    expect(isReturnFromOp({ pathname: '/', search: '' })).toBe(false);
+    expect(isReturnFromOp({ pathname: '/resources/ClientApplication', search: '?state=y' })).toBe(false);
   });
 });

@@ -6,6 +6,8 @@ export const CLIENT_APPLICATIONS_PATH = '/resources/ClientApplication';
 export const routePatterns = {
   home: '/',
   callback: '/callback',
+  /** A static page of its own (silent-callback.html at the project root), not a route of the SPA. */
+  silentCallback: '/silent-callback.html',
   clientApplications: CLIENT_APPLICATIONS_PATH,
   newClientApplication: `${CLIENT_APPLICATIONS_PATH}/new`,
   clientApplication: `${CLIENT_APPLICATIONS_PATH}/:id`,
@@ -14,6 +16,7 @@ export const routePatterns = {
 export const paths = {
   home: () => '/',
   callback: () => '/callback',
+  silentCallback: () => routePatterns.silentCallback,
   clientApplications: (search?: URLSearchParams) => {
     const query = search?.toString();
     return query ? `${CLIENT_APPLICATIONS_PATH}?${query}` : CLIENT_APPLICATIONS_PATH;
@@ -33,6 +36,19 @@ export function isSafeReturnPath(value: unknown): value is string {
     value.startsWith('/') &&
     !value.startsWith('//') &&
     !value.startsWith('/\\') &&
-    !value.startsWith(routePatterns.callback)
+    !value.startsWith(routePatterns.callback) &&
+    !value.startsWith(routePatterns.silentCallback)
+  );
+}
+
+/**
+ * A page load that comes back from the OP with a response of its own to consume: the redirect
+ * sign-in's `/callback`, or `/` with the `state` of the return from sign-out. Any other load
+ * starts by signing in silently.
+ */
+export function isReturnFromOp(location: { pathname: string; search: string }): boolean {
+  return (
+    location.pathname === routePatterns.callback ||
+    (location.pathname === routePatterns.home && new URLSearchParams(location.search).has('state'))
   );
 }

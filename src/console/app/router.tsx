@@ -1,5 +1,7 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { CallbackPage } from '../auth/callback-page.tsx';
+import type { Session } from '../auth/session.ts';
 import { ProtectedLayout } from './layout.tsx';
 import { HomePage } from './home-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
@@ -7,33 +9,40 @@ import { PageLoading, RouteErrorPage } from './route-error-page.tsx';
 import { routePatterns } from './paths.ts';
 
 // Route-level code splitting (issue 4 §9): each page is its own chunk, loaded on navigation.
-export const routes: RouteObject[] = [
-  { path: routePatterns.callback, element: <CallbackPage />, errorElement: <RouteErrorPage /> },
-  { path: routePatterns.home, element: <HomePage />, errorElement: <RouteErrorPage /> },
-  {
-    element: <ProtectedLayout />,
-    errorElement: <RouteErrorPage />,
-    // Shown while the first page's chunk loads.
-    hydrateFallbackElement: <PageLoading />,
-    children: [
-      {
-        path: routePatterns.clientApplications,
-        lazy: async () => ({ Component: (await import('../client-applications/list/list-page.tsx')).ListPage }),
-      },
-      {
-        path: routePatterns.newClientApplication,
-        lazy: async () => ({ Component: (await import('../client-applications/new-page.tsx')).NewPage }),
-      },
-      {
-        path: routePatterns.clientApplication,
-        lazy: async () => ({ Component: (await import('../client-applications/detail/detail-page.tsx')).DetailPage }),
-      },
-      { path: '/resources', element: <Navigate to={routePatterns.clientApplications} replace /> },
-      { path: '*', element: <NotFoundPage /> },
-    ],
-  },
-];
+// A page may add a loader that starts its query before it renders (TkDodo, "React Query meets
+// React Router"): it needs the app's QueryClient and session.
+export function createRoutes(queryClient: QueryClient, session: Session): RouteObject[] {
+  return [
+    { path: routePatterns.callback, element: <CallbackPage />, errorElement: <RouteErrorPage /> },
+    { path: routePatterns.home, element: <HomePage />, errorElement: <RouteErrorPage /> },
+    {
+      element: <ProtectedLayout />,
+      errorElement: <RouteErrorPage />,
+      // Shown while the first page's chunk loads.
+      hydrateFallbackElement: <PageLoading />,
+      children: [
+        {
+          path: routePatterns.clientApplications,
+          lazy: async () => {
+            const { ListPage, listLoader } = await import('../client-applications/list/list-page.tsx');
+            return { Component: ListPage, loader: listLoader(queryClient, session) };
+          },
+        },
+        {
+          path: routePatterns.newClientApplication,
+          lazy: async () => ({ Component: (await import('../client-applications/new-page.tsx')).NewPage }),
+        },
+        {
+          path: routePatterns.clientApplication,
+          lazy: async () => ({ Component: (await import('../client-applications/detail/detail-page.tsx')).DetailPage }),
+        },
+        { path: '/resources', element: <Navigate to={routePatterns.clientApplications} replace /> },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ];
+}
 
-export function createRouter() {
-  return createBrowserRouter(routes);
+export function createRouter(queryClient: QueryClient, session: Session) {
+  return createBrowserRouter(createRoutes(queryClient, session));
 }

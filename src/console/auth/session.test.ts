@@ -86,3 +86,33 @@ describe('session.fetchWithAuth', () => {
     expect(await session.completeSignIn()).toBe('/');
   });
 });
+
+describe('session.resume (a page load signs in silently)', () => {
+  it('signs in without a redirect, and lets waiting requests leave before React hears of it', async () => {
+    const { manager, silentCalls } = fakeUserManager([fakeUser('silent')]);
+    const { fetchImpl, seen } = recordingFetch(() => 200);
+    const session = createSession(manager, fetchImpl);
+    const heard: string[] = [];
+    session.subscribe(() => heard.push(session.getState().status));
+    const resuming = session.resume();
+    // What the list route's loader does: wait for the outcome, then ask with the token.
+    const waiting = session.whenResumed().then(() => {
+      heard.push(`request while ${session.getState().status}`);
+      return session.fetchWithAuth('https://fhir.example/list');
+    });
+    await resuming;
+    await waiting;
+    expect(silentCalls()).toBe(1);
+    expect(session.getState()).toMatchObject({ status: 'signed-in', user: { access_token: 'silent' } });
+    expect(heard).toEqual(['resuming', 'request while signed-in', 'signed-in']);
+    expect(seen).toEqual(['Bearer silent']);
+  });
+
+  it('falls back to anonymous, for the redirect sign-in, when the OP wants the admin', async () => {
+    const { manager } = fakeUserManager([new Error('login_required')]);
+    const session = createSession(manager, recordingFetch(() => 200).fetchImpl);
+    await session.resume();
+    await session.whenResumed();
+    expect(session.getState()).toMatchObject({ status: 'anonymous', user: null });
+  });
+});

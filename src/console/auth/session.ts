@@ -7,6 +7,8 @@ import { isSafeReturnPath, paths } from '../app/paths.ts';
 export type SessionStatus =
   /** No user yet: a protected page will start sign-in. */
   | 'anonymous'
+  /** A page load signing in silently (hidden iframe, prompt=none) on the OP's session. */
+  | 'resuming'
   /** On the way to (or back from) the OP. */
   | 'redirecting'
   | 'signed-in'
@@ -26,6 +28,18 @@ export interface Session {
   getState: () => SessionState;
   subscribe: (listener: () => void) => () => void;
   signIn: (returnTo: string) => Promise<void>;
+  /**
+   * Signs in without leaving the page while the OP session lasts (a full page load has no token:
+   * they live in memory only). Resolves once signed in, or back to `anonymous` when the OP wants
+   * the admin (login_required, consent_required, interaction_required), does not answer in time
+   * or cannot be reached: the protected layout then starts the redirect sign-in.
+   */
+  resume: () => Promise<void>;
+  /**
+   * Resolves as soon as a silent sign-in in flight has its outcome (at once when none is), before
+   * React hears of it: a request started then leaves before React renders the signed-in page.
+   */
+  whenResumed: () => Promise<void>;
   /** Completes the redirect round trip at /callback; resolves to the path to return to. */
   completeSignIn: () => Promise<string>;
   /** Completes the return from the OP's end-session endpoint. */
@@ -44,22 +58,33 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
   let state: SessionState = { status: 'anonymous', user: null, error: undefined };
   const listeners = new Set<() => void>();
   let renewal: Promise<User | null> | null = null;
+  /** Settles when the silent sign-in in flight has its outcome. */
+  let resumed: Promise<void> | null = null;
+
+  function notify() {
+    for (const listener of listeners) listener();
+  }
 
   function set(next: SessionState) {
     state = next;
-    for (const listener of listeners) listener();
+    notify();
   }
+
+  const getState = () => state;
 
   function setUser(user: User | null) {
     set({ status: user ? 'signed-in' : 'anonymous', user, error: undefined });
   }
 
   function markExpired() {
-    if (state.status === 'signed-out' || state.status === 'redirecting') return;
+    if (state.status === 'signed-out' || state.status === 'redirecting' || state.status === 'resuming') return;
     set({ status: 'expired', user: null, error: undefined });
   }
 
-  userManager.events.addUserLoaded((user) => setUser(user));
+  userManager.events.addUserLoaded((user) => {
+    // A silent sign-in on page load publishes its user itself (resumeSilently).
+    if (state.status !== 'resuming') setUser(user);
+  });
   userManager.events.addSilentRenewError(() => markExpired());
   userManager.events.addAccessTokenExpired(() => {
     // automaticSilentRenew renews shortly before expiry; without a refresh token it cannot.
@@ -87,6 +112,29 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     return (await renew())?.access_token;
   }
 
+  async function resumeSilently(outcomeKnown: () => void) {
+    let user: User | null = null;
+    try {
+      // No user in memory, so oidc-client-ts uses the iframe (prompt=none), never a refresh token.
+      user = await userManager.signinSilent();
+    } catch {
+      // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.
+    }
+    // (Read through a call: the state may have moved on while the OP answered.)
+    if (getState().status !== 'resuming') return outcomeKnown();
+    if (!user) {
+      set({ status: 'anonymous', user: null, error: undefined });
+      return outcomeKnown();
+    }
+    // The token is usable at once; whoever waits for it (the list route's loader) sends its
+    // request now, and React, whose render of the signed-in page takes ~100 ms of main thread,
+    // hears of it on the next task, once those requests have left.
+    state = { status: 'signed-in', user, error: undefined };
+    outcomeKnown();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    notify();
+  }
+
   const fetchWithAuth: typeof fetch = async (input, init = {}) => {
     const withToken = (token: string | undefined): RequestInit => {
       const headers = new Headers(init.headers);
@@ -104,13 +152,26 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
 
   return {
     userManager,
-    getState: () => state,
+    getState,
     subscribe(listener) {
       listeners.add(listener);
       return () => {
         listeners.delete(listener);
       };
     },
+    async resume() {
+      if (state.status !== 'anonymous') return;
+      set({ ...state, status: 'resuming' });
+      let outcomeKnown = () => {};
+      resumed = new Promise<void>((resolve) => {
+        outcomeKnown = () => {
+          resumed = null;
+          resolve();
+        };
+      });
+      await resumeSilently(outcomeKnown);
+    },
+    whenResumed: () => resumed ?? Promise.resolve(),
     async signIn(returnTo) {
       set({ ...state, status: 'redirecting' });
       try {

@@ -5,12 +5,18 @@ import { paths } from '../app/paths.ts';
 // The one oidc-client-ts UserManager (STYLE.md). Choices, each from issue 4 §2:
 // - authorization_code + PKCE S256 (oidc-client-ts' default; `disablePKCE` stays false);
 // - tokens in memory only: `userStore` is an InMemoryWebStorage, so no token ever reaches Web
-//   Storage and a reload signs in again (the OP's session cookie makes that a quick round trip);
-// - only the PKCE verifier and `state` of one redirect round trip go to sessionStorage (they must
-//   survive the navigation to the OP and back); oidc-client-ts removes the entry when /callback
-//   consumes it, and stale ones are cleared at start;
-// - silent renew with the (rotated) refresh token, never an iframe: the OP's pages send
-//   `frame-ancestors 'none'`, so iframe-based renew and session monitoring cannot work;
+//   Storage and a page load signs in again (silently while the OP's session lasts, below);
+// - only the PKCE verifier and `state` of one round trip go to sessionStorage (a redirect's must
+//   survive the navigation to the OP and back); oidc-client-ts removes the entry when the
+//   response is consumed, and stale ones are cleared at start;
+// - a full page load has no token, so it first signs in silently (session.ts `resume`): a hidden
+//   same-origin iframe asks the authorization endpoint with prompt=none and lands on
+//   /silent-callback.html, a static page that hands the response to this page; the code exchange
+//   (PKCE, state, nonce) happens here as for /callback. No login or consent page is ever framed
+//   (they send `frame-ancestors 'none'`): without a session the OP answers login_required in a
+//   redirect, and the console falls back to the redirect sign-in;
+// - renew with the (rotated) refresh token: the redirect sign-in asks prompt=consent and gets an
+//   offline one; a silent sign-in gets one bound to the OP session (the server's issueRefreshToken);
 // - sign-out revokes the refresh token, which revokes the whole grant (the server's API checks
 //   the grant of every access token, so the access token dies with it), then ends the OP session.
 //   Access tokens are JWTs here, and RFC 7009 lets a server refuse to revoke those
@@ -18,17 +24,26 @@ import { paths } from '../app/paths.ts';
 
 export const STATE_STORE_PREFIX = 'client-admin.oidc.';
 
+/** How long a silent sign-in may take before the console falls back to the redirect sign-in. */
+export const SILENT_SIGN_IN_TIMEOUT_SECONDS = 5;
+
 export function createUserManager(config: ConsoleConfig, origin: string = window.location.origin): UserManager {
   return new UserManager({
     authority: config.issuer,
+    // Served with the settings (config.json), so no discovery request stands between a page load
+    // and its sign-in; oidc-client-ts fetches discovery itself when it is absent.
+    ...(config.metadata ? { metadata: config.metadata } : {}),
     client_id: config.clientId,
     redirect_uri: `${origin}${paths.callback()}`,
+    silent_redirect_uri: `${origin}${paths.silentCallback()}`,
+    silentRequestTimeoutInSeconds: SILENT_SIGN_IN_TIMEOUT_SECONDS,
     post_logout_redirect_uri: `${origin}${paths.home()}`,
     response_type: 'code',
     scope: config.scopes,
     // OpenID Connect Core §11: an OP grants offline_access (the refresh token silent renew needs)
     // only with prompt=consent, and oidc-provider enforces that. The console is first-party and
-    // pre-approved, so the consent step passes without a page.
+    // pre-approved, so the consent step passes without a page. This is the redirect sign-in's
+    // prompt only: signinSilent always sends prompt=none instead.
     prompt: 'consent',
     userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
     stateStore: new WebStorageStateStore({ store: window.sessionStorage, prefix: STATE_STORE_PREFIX }),

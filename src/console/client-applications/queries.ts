@@ -49,6 +49,27 @@ export function toDetail(result: ClientApplicationResult): ClientApplicationDeta
   return { resource: result.resource, etag: result.etag ?? result.versionId, versionId: result.versionId };
 }
 
+/** One page of the list, as `list(filters)` caches it. */
+export async function searchClientApplicationPage(filters: ClientApplicationListFilters, signal?: AbortSignal): Promise<ClientApplicationPage> {
+  const result = await searchClientApplications(
+    fhirClient(),
+    {
+      name: filters.name.trim() || undefined,
+      grantType: filters.grantType || undefined,
+      _sort: SORT_PARAM[filters.sort],
+      _count: PAGE_SIZE,
+      _offset: (filters.page - 1) * PAGE_SIZE || undefined,
+    },
+    { signal },
+  );
+  return {
+    items: result.resources,
+    total: result.total,
+    offset: result.offset,
+    hasNext: result.nextOffset !== undefined || result.next !== undefined,
+  };
+}
+
 const all = () => ['ClientApplication'] as const;
 const lists = () => [...all(), 'list'] as const;
 const details = () => [...all(), 'detail'] as const;
@@ -59,25 +80,7 @@ export const clientApplicationQueries = {
   list: (filters: ClientApplicationListFilters) =>
     queryOptions({
       queryKey: [...lists(), filters] as const,
-      queryFn: async ({ signal }): Promise<ClientApplicationPage> => {
-        const result = await searchClientApplications(
-          fhirClient(),
-          {
-            name: filters.name.trim() || undefined,
-            grantType: filters.grantType || undefined,
-            _sort: SORT_PARAM[filters.sort],
-            _count: PAGE_SIZE,
-            _offset: (filters.page - 1) * PAGE_SIZE || undefined,
-          },
-          { signal },
-        );
-        return {
-          items: result.resources,
-          total: result.total,
-          offset: result.offset,
-          hasNext: result.nextOffset !== undefined || result.next !== undefined,
-        };
-      },
+      queryFn: ({ signal }) => searchClientApplicationPage(filters, signal),
       // Paging and typing keep the old rows on screen until the new ones arrive.
       placeholderData: keepPreviousData,
     }),

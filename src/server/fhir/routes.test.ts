@@ -288,11 +288,14 @@ describe('console runtime settings', () => {
   it('serves /config.json naming the FHIR base, the issuer and the console client, without a token', async () => {
     const res = await fetch(`${server.origin}/config.json`);
     expect(res.status).toBe(200);
+    const discovery = await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json();
     expect(await res.json()).toEqual({
       fhirBaseUrl: server.fhirBaseUrl,
       issuer: server.issuer,
       clientId: 'admin-app',
       scopes: expect.stringContaining('user/ClientApplication.'),
+      // The OP's own discovery document, so the console need not fetch it before signing in.
+      metadata: discovery,
     });
   });
 });

@@ -20,6 +20,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(consoleDir, 'assets'));
   fs.writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/assets/app.js"></script>');
   fs.writeFileSync(path.join(consoleDir, 'assets', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(consoleDir, 'silent-callback.html'), '<!doctype html><title>silent</title><script type="module" src="/assets/app.js"></script>');
   server = await startTestServer({}, { consoleDir });
   await putClientApplication(server, {
     id: 'cors-spa',
@@ -107,6 +108,22 @@ describe('security headers on every page and API response', () => {
       await response.arrayBuffer();
     }
     console.log(`[headers] ${cases.length} kinds of response (API, console, discovery, token, pages): nosniff, Referrer-Policy and a CSP without unsafe-inline/unsafe-eval script on all`);
+  });
+
+  it('the console\'s silent sign-in page alone may be framed, and only by the console\'s own origin', async () => {
+    const silent = await fetch(`${server.origin}/silent-callback.html?code=x&state=y`);
+    expect(silent.status).toBe(200);
+    expectSecurityHeaders('silent sign-in page', silent);
+    expect(directives(silent.headers.get('content-security-policy')).get('frame-ancestors')).toEqual(["'self'"]);
+    expect(silent.headers.get('x-frame-options')).toBeNull();
+    // The authorization endpoint a silent sign-in loads in its iframe: its pages stay unframable;
+    // only its redirects (which browsers do not check against frame-ancestors) reach the iframe.
+    const authorize = await fetch(`${server.issuer}/auth?client_id=admin-app&response_type=code&prompt=none`, { redirect: 'manual' });
+    expect(directives(authorize.headers.get('content-security-policy')).get('frame-ancestors')).toEqual(["'none'"]);
+    for (const page of [`${server.origin}/`, `${server.origin}/resources/ClientApplication`]) {
+      const response = await fetch(page, { headers: { accept: 'text/html' } });
+      expect(directives(response.headers.get('content-security-policy')).get('frame-ancestors'), page).toEqual(["'none'"]);
+    }
   });
 
   it('login and consent pages: no script at all, framed by nobody', async () => {

@@ -91,6 +91,44 @@ describe('the console (admin-app), first-party', () => {
     expect(((await write.json()) as { meta: { source: string } }).meta.source).toBe(`mailto:${server.admin.email}`);
   });
 
+  it('signs in silently (prompt=none) on a live session, with a refresh token bound to that session', async () => {
+    const scope = 'openid email offline_access user/ClientApplication.cruds';
+    const first = await signIn('admin-app', `${server.origin}/callback`, scope);
+    const silentCallback = `${server.origin}/silent-callback.html`;
+    const silent = await startLogin(first.config, { redirect_uri: silentCallback, scope, prompt: 'none' });
+    const seenPages: string[] = [];
+    const result = await authorize(first.browser, silent.url.href, { seenPages });
+    expect(seenPages).toEqual([]);
+    if (result.kind !== 'redirect') throw new Error(`silent sign-in stopped on a page: ${result.status}`);
+    expect(`${result.location.origin}${result.location.pathname}`).toBe(silentCallback);
+    const tokens = await oauth.authorizationCodeGrant(first.config, result.location, { pkceCodeVerifier: silent.verifier, expectedState: silent.state });
+    // OpenID Connect Core §11: no offline_access without prompt=consent…
+    expect(tokens.scope?.split(' ')).not.toContain('offline_access');
+    expect((await fhirGet(server, '/ClientApplication', `Bearer ${tokens.access_token}`)).status).toBe(200);
+    // …but a refresh token that lives only as long as the OP session, and rotates.
+    const refreshed = await oauth.refreshTokenGrant(first.config, present(tokens.refresh_token, 'refresh token'));
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    // Sign-out ends the OP session: the session-bound refresh token dies with it.
+    const logoutPage = await (await first.browser.request(`${server.issuer}/session/end`)).text();
+    const xsrf = present(/name="xsrf" value="([^"]+)"/.exec(logoutPage)?.[1], 'xsrf token');
+    const ended = await first.browser.request(actionFrom(logoutPage, server.origin), form({ xsrf, logout: 'yes' }));
+    expect(ended.status).toBeLessThan(400);
+    expect((await oauthError(oauth.refreshTokenGrant(first.config, present(refreshed.refresh_token, 'refresh token')))).error).toBe('invalid_grant');
+  });
+
+  it('answers a silent sign-in without a session with login_required at the redirect URI, never a page', async () => {
+    const config = await discover(server, 'admin-app');
+    const silentCallback = `${server.origin}/silent-callback.html`;
+    const { url, state } = await startLogin(config, { redirect_uri: silentCallback, scope: 'openid user/ClientApplication.cruds', prompt: 'none' });
+    const result = await authorize(createBrowser(), url.href);
+    if (result.kind !== 'redirect') throw new Error(`expected a redirect, got a ${result.status} page`);
+    expect(`${result.location.origin}${result.location.pathname}`).toBe(silentCallback);
+    expect(result.location.searchParams.get('error')).toBe('login_required');
+    expect(result.location.searchParams.get('state')).toBe(state);
+  });
+
   it('renders an accessible login page that cannot be framed, and explains a wrong password', async () => {
     const config = await discover(server, 'admin-app');
     const browser = createBrowser();

@@ -11,6 +11,13 @@ export const ADMIN_APP_CLIENT_ID = 'admin-app';
 export const ADMIN_APP_SCOPE = 'openid profile email offline_access user/ClientApplication.cruds';
 
 /**
+ * The console's silent sign-in page: a full page load with no token in memory asks the OP from a
+ * hidden same-origin iframe (prompt=none) and lands here. A static page of its own, not the SPA,
+ * and the only page of ours another (same-origin) page may frame (security-headers.ts).
+ */
+export const ADMIN_APP_SILENT_CALLBACK_PATH = '/silent-callback.html';
+
+/**
  * Custom client metadata holding the whole registered `scope`. oidc-provider's `scope` metadata
  * may only list its own (OpenID Connect) scopes, so SMART scopes travel here and are enforced by
  * scope-policy.ts.
@@ -30,7 +37,8 @@ export function adminAppMetadata(publicUrl: string): ClientMetadata {
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: [`${publicUrl}/callback`],
+    // Both matched exactly (RFC 9700 §4.1.3): the redirect round trip, and silent sign-in.
+    redirect_uris: [`${publicUrl}/callback`, `${publicUrl}${ADMIN_APP_SILENT_CALLBACK_PATH}`],
     post_logout_redirect_uris: [`${publicUrl}/`],
     ...scopeMetadata(ADMIN_APP_SCOPE),
   };

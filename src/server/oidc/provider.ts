@@ -193,9 +193,20 @@ export function createProvider(options: ProviderOptions) {
       Session: TTL.session,
       Grant: TTL.grant,
     },
-    // Defaults kept on purpose: refresh tokens only with offline_access (and the refresh_token
-    // grant), rotated on every use for public clients, and reuse of a rotated one revokes the
-    // whole grant (RFC 9700 §4.14.2).
+    // Defaults kept on purpose: refresh tokens rotated on every use for public clients, and reuse
+    // of a rotated one revokes the whole grant (RFC 9700 §4.14.2).
+    //
+    // Refresh tokens come with offline_access (and the refresh_token grant), which an OP grants
+    // only with prompt=consent (OpenID Connect Core §11), so a silent sign-in (prompt=none) of the
+    // console never gets one. The console still renews with a refresh token (issue 4 §2): for its
+    // own client a code without offline_access yields one bound to the OP session
+    // (expiresWithSession, the default for such a code), so it dies with the session and grants
+    // no access beyond it — SMART's `online_access`, not offline access.
+    issueRefreshToken(_ctx, client, code) {
+      if (!client.grantTypeAllowed('refresh_token')) return false;
+      if (code.scopes.has('offline_access')) return true;
+      return client.clientId === ADMIN_APP_CLIENT_ID && code.kind === 'AuthorizationCode' && code.expiresWithSession === true;
+    },
     async loadExistingGrant(ctx) {
       const { client, session } = ctx.oidc;
       const accountId = session?.accountId;
@@ -208,10 +219,13 @@ export function createProvider(options: ProviderOptions) {
         // First-party and pre-approved (SPEC §7): its grant always covers what it asks for,
         // which oidc-provider has already checked against its registered scope.
         grant ??= new provider.Grant({ accountId, clientId: client.clientId });
+        const before = `${grant.getOIDCScope()}|${grant.getResourceScope(resource)}`;
         grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
         const resourceServer = ctx.oidc.resourceServers?.[resource];
         if (resourceServer?.scope) grant.addResourceScope(resource, resourceServer.scope);
-        await grant.save();
+        // Every console sign-in (a page load signs in silently) passes here: write the grant only
+        // when it is new or gains scopes, which spares a synchronous commit per page load.
+        if (!grant.jti || `${grant.getOIDCScope()}|${grant.getResourceScope(resource)}` !== before) await grant.save();
       }
       return grant;
     },

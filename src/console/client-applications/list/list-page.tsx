@@ -1,14 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useSearchParams, type LoaderFunctionArgs } from 'react-router';
 import { GRANT_TYPES, hasSecretTag, type ClientApplication } from '../../../model/client-application.ts';
 import { paths } from '../../app/paths.ts';
+import type { Session } from '../../auth/session.ts';
 import { useAnnouncer } from '../../ui/announcer.tsx';
 import { EmptyState, ErrorState } from '../../ui/states.tsx';
 import { formatDate } from '../../ui/format-date.ts';
 import { GRANT_TYPE_LABELS } from '../grant-types.ts';
 import { TypeBadge } from '../type-badge.tsx';
-import { clientApplicationQueries } from '../queries.ts';
+import { clientApplicationQueries, searchClientApplicationPage } from '../queries.ts';
 import {
   hasActiveFilters,
   readListFilters,
@@ -18,6 +19,25 @@ import {
 } from './list-filters.ts';
 
 const SEARCH_DEBOUNCE_MS = 300;
+
+/**
+ * The route's loader: starts this page's search as soon as there is a token, never awaited (the
+ * page shows its own loading state). After a page load's silent sign-in the request then leaves
+ * the moment the token arrives, not once React has rendered the signed-in layout and this page.
+ */
+export function listLoader(queryClient: QueryClient, session: Session) {
+  return ({ request }: LoaderFunctionArgs) => {
+    const filters = readListFilters(new URL(request.url).searchParams);
+    void session.whenResumed().then(() => {
+      if (session.getState().status !== 'signed-in') return;
+      // Without an abort signal: React Query cancels (and reverts) a fetch whose signal was read
+      // when its last observer goes, and StrictMode's mount–unmount–mount of the page would then
+      // leave this one reverted, never retried. The page's own fetches stay abortable.
+      void queryClient.prefetchQuery({ ...clientApplicationQueries.list(filters), queryFn: () => searchClientApplicationPage(filters) });
+    });
+    return null;
+  };
+}
 
 export function ListPage() {
   const [search, setSearch] = useSearchParams();
