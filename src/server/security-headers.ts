@@ -22,7 +22,7 @@ export function applySecurityHeaders(reply: FastifyReply): void {
   reply.header('referrer-policy', 'no-referrer');
   if (!reply.hasHeader('content-security-policy')) {
     const isHtml = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
-    const path = reply.request.url.split('?')[0];
-    reply.header('content-security-policy', !isHtml ? RESOURCE_CSP : path === ADMIN_APP_SILENT_CALLBACK_PATH ? SILENT_CALLBACK_CSP : PAGE_CSP);
+    if (!isHtml) reply.header('content-security-policy', RESOURCE_CSP);
+    else reply.header('content-security-policy', reply.request.url.split('?')[0] === ADMIN_APP_SILENT_CALLBACK_PATH ? SILENT_CALLBACK_CSP : PAGE_CSP);
   }
 }
