@@ -123,16 +123,28 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcServ
     // oidc-provider reads request bodies itself: leave the stream untouched.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    const discoveryAlias = `/.well-known/openid-configuration/w/${config.tenant}/${config.project}`;
     const inner = (request: FastifyRequest) => {
+      if (!request.url.startsWith(issuerPath)) return '/.well-known/openid-configuration';
       const rest = request.url.slice(issuerPath.length);
       return rest.startsWith('/') ? rest : `/${rest}`;
     };
-    scope.all(issuerPath, (request, reply) => forward(request, reply, inner(request)));
-    scope.all(`${issuerPath}/*`, (request, reply) => forward(request, reply, inner(request)));
+    // The hand-over happens in onRequest, the first step of Fastify's lifecycle: the hijacked reply
+    // ends it there, so Fastify neither runs its body parsing (an async resource per request)
+    // nor the validation and pre-handler steps, none of which apply to a request it does not answer.
+    scope.addHook('onRequest', (request, reply, done) => {
+      forward(request, reply, inner(request)).catch((error: { name?: string; code?: string }) => {
+        app.log.error({ error: { name: error.name, code: error.code } }, 'authorization server hand-over failed');
+      });
+      done();
+    });
+    const unreachable = async () => {
+      throw new Error('oidc-provider routes are answered in onRequest');
+    };
+    scope.all(issuerPath, unreachable);
+    scope.all(`${issuerPath}/*`, unreachable);
     // Haste Health's discovery location for a project, next to the standard {issuer}/.well-known one.
-    scope.get(`/.well-known/openid-configuration/w/${config.tenant}/${config.project}`, (request, reply) =>
-      forward(request, reply, '/.well-known/openid-configuration'),
-    );
+    scope.get(discoveryAlias, unreachable);
   });
 
   await app.register(async (scope) => {

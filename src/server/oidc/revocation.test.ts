@@ -1,8 +1,9 @@
 import * as oauth from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, createBrowser } from '../../test-support/browser.ts';
-import { deleteClientApplication, discover, fhirGet, oauthError, putClientApplication } from '../../test-support/oauth.ts';
+import { decodeJwt, deleteClientApplication, discover, fhirGet, oauthError, putClientApplication } from '../../test-support/oauth.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
+import { INCARNATION_CLAIM } from './provider.ts';
 
 // issue 3, "Checked by": delete a client → its next token request fails, its refresh token
 // fails, and its existing access token gets 401 from the FHIR API, all within the same second.
@@ -84,8 +85,11 @@ describe('an id deleted and created again is a new client', () => {
       expect(response.status).toBe(200);
       return `Bearer ${((await response.json()) as { access_token: string }).access_token}`;
     };
+    const incarnationOf = (bearer: string) => decodeJwt(bearer.slice('Bearer '.length)).payload[INCARNATION_CLAIM];
     expect((await putClientApplication(server, { ...client, secret: SECRET })).status).toBe(201);
     const oldToken = await token(SECRET);
+    // A second token of the same life, so the token endpoint has the incarnation cached (provider.ts).
+    expect(incarnationOf(await token(SECRET))).toBe(incarnationOf(oldToken));
     expect((await fhirGet(server, '/ClientApplication/phoenix', oldToken)).status).toBe(200);
 
     expect((await deleteClientApplication(server, 'phoenix')).status).toBe(204);
@@ -93,6 +97,9 @@ describe('an id deleted and created again is a new client', () => {
     expect((await putClientApplication(server, { ...client, secret: reborn })).status).toBe(201);
 
     expect((await fhirGet(server, '/ClientApplication/phoenix', oldToken)).status).toBe(401);
-    expect((await fhirGet(server, '/ClientApplication/phoenix', await token(reborn))).status).toBe(200);
+    // The very next token carries the new life, not the one remembered for the old client.
+    const newToken = await token(reborn);
+    expect(incarnationOf(newToken)).not.toBe(incarnationOf(oldToken));
+    expect((await fhirGet(server, '/ClientApplication/phoenix', newToken)).status).toBe(200);
   });
 });
