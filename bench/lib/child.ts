@@ -42,7 +42,11 @@ export async function startChild<Ready>(script: string, options: ChildOptions = 
   let exited = false;
 
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${options.timeoutMs ?? 60_000} ms`)), options.timeoutMs ?? 60_000);
+    // A child that never gets ready is killed: its IPC channel would keep the bench alive.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not start within ${options.timeoutMs ?? 60_000} ms`));
+    }, options.timeoutMs ?? 60_000);
     child.on('message', (message: { type?: string; ready?: Ready } & Partial<Reply>) => {
       if (message.type === 'ready') {
         clearTimeout(timer);
