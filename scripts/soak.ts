@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
-// `npm run soak` (issue 7 §5): the real server (src/server/main.ts) as a child process under mixed
-// load (reads, searches, writes, token requests) at half its measured maximum, for 5 minutes.
+// `npm run soak` (issue 7 §5): the real server, bundled and run as `npm start` runs it, as a child
+// process under mixed load (reads, searches, writes, token requests) at half its measured maximum,
+// for 5 minutes.
 // Passes with 0 errors and server RSS growth of at most 10 % after a one-minute warm-up (the mean
 // RSS of the last minute against that of the first minute after warm-up).
 // Not part of `npm test`. Traffic goes to 127.0.0.1 only; every phase is bounded in time.
@@ -16,6 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startChildServer, writeSeedBundle } from '../src/test-support/child-server.ts';
+import { bundleServer } from './build-server.mjs';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP ?? Math.min(60, SOAK_SECONDS / 5));
@@ -43,6 +45,7 @@ const port = await new Promise<number>((resolve, reject) => {
     probe.close(() => resolve(free));
   });
 });
+await bundleServer();
 const server = await startChildServer({ port, dataDir, seedBundle: writeSeedBundle(dataDir, OPERATOR) });
 const pid = server.child.pid as number;
 const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });

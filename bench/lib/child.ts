@@ -24,11 +24,10 @@ export type Child<Ready> = {
 
 type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
 
+export type ChildOptions = { args?: string[]; env?: Record<string, string>; pin?: boolean; timeoutMs?: number; loader?: 'tsx' | 'none'; nodeArgs?: string[] };
+
 /** Starts `bench/<script>` (TypeScript through tsx, unless `loader: 'none'`) and waits for its `ready` message. */
-export async function startChild<Ready>(
-  script: string,
-  options: { args?: string[]; env?: Record<string, string>; pin?: boolean; timeoutMs?: number; loader?: 'tsx' | 'none'; nodeArgs?: string[] } = {},
-): Promise<Child<Ready>> {
+export async function startChild<Ready>(script: string, options: ChildOptions = {}): Promise<Child<Ready>> {
   const loader = options.loader === 'none' ? [] : ['--import', 'tsx'];
   const node = [process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(BENCH_DIR, script), ...(options.args ?? [])];
   const pinned = options.pin !== false && hasTaskset();
@@ -43,7 +42,11 @@ export async function startChild<Ready>(
   let exited = false;
 
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${options.timeoutMs ?? 60_000} ms`)), options.timeoutMs ?? 60_000);
+    // A child that never gets ready is killed: its IPC channel would keep the bench alive.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not start within ${options.timeoutMs ?? 60_000} ms`));
+    }, options.timeoutMs ?? 60_000);
     child.on('message', (message: { type?: string; ready?: Ready } & Partial<Reply>) => {
       if (message.type === 'ready') {
         clearTimeout(timer);

@@ -3,7 +3,8 @@ import { startTestServer } from '../../src/test-support/test-server.ts';
 import { memory, serveCommands } from '../lib/child.ts';
 
 // Our server, exactly as it runs in production (buildApp: Fastify, oidc-provider with the SQLite
-// adapter, hashed secrets and the verification cache, the FHIR API behind bearer tokens), on
+// adapter, hashed secrets and the verification cache, the FHIR API behind bearer tokens; bundled
+// and run by plain node as `npm start` runs it, see bench/lib/child.ts startBundledChild), on
 // 127.0.0.1 with a temporary database, plus the seeded confidential `system/*.*` client and the
 // first admin of startTestServer. argv[2]: a built console directory to serve, or nothing.
 

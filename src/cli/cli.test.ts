@@ -2,17 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_PROCESS_ARGS } from '../test-support/child-server.ts';
 import { freePort, tempDataDir } from '../test-support/test-server.ts';
 import { testTokenProvider } from '../test-support/test-token.ts';
 import { EXIT } from './exit-codes.ts';
 import { removeTempHomes, spawnCli, tempHome, type CliResult } from './testing/run-cli.ts';
 import { CLI_EXAMPLE, PORTAL_EXAMPLE } from '../test-support/documentation-examples.ts';
 
-// Issue 5, "Checked by": the real CLI process against the real server process (`npm start`'s
-// entry point) whose only client is a system client seeded from SEED_BUNDLE. Every state the
+// Issue 5, "Checked by": the real CLI process against the real server process (run as `npm start`
+// runs it) whose only client is a system client seeded from SEED_BUNDLE. Every state the
 // CLI claims to have (or not to have) changed is checked through the API, not through the CLI.
 
-const SERVER_MAIN = path.resolve(import.meta.dirname, '..', 'server', 'main.ts');
 const OPERATOR = { id: 'ci-operator', secret: 'ci-operator-secret-0f3c9a27b1e4' };
 
 
@@ -49,7 +49,7 @@ async function startServer(): Promise<void> {
       ],
     }),
   );
-  server = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN], {
+  server = spawn(process.execPath, SERVER_PROCESS_ARGS, {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

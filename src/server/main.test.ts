@@ -2,12 +2,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeSeedBundle } from '../test-support/child-server.ts';
+import { SERVER_BUNDLE, SERVER_NODE_ARGS } from '../../scripts/build-server.mjs';
+import { SERVER_PROCESS_ARGS, writeSeedBundle } from '../test-support/child-server.ts';
 import { freePort, tempDataDir } from '../test-support/test-server.ts';
 
-// The real entry point as `npm start` runs it: a child process, its stdout, its signals.
-
-const MAIN = path.resolve(import.meta.dirname, 'main.ts');
+// The real entry point as `npm start` runs it (plain node on the bundle of main.ts, built by the
+// vitest global setup with scripts/build-server.mjs): a child process, its stdout, its signals.
 
 // The API needs credentials: a basic_auth client seeded the way an operator would (SEED_BUNDLE).
 const OPERATOR = { id: 'operator', secret: 'operator-secret-for-main-test' };
@@ -20,7 +20,7 @@ function seededDataDir(): { dataDir: string; seed: string } {
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, SERVER_PROCESS_ARGS, {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
   });
   children.push(child);
@@ -64,6 +64,17 @@ const portal = {
 };
 
 describe('npm start (src/server/main.ts)', () => {
+  it('is what these tests run: plain node on the bundle of scripts/build-server.mjs, with the same flags', () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start?.split(' && ')).toEqual([
+      'vite build --logLevel warn',
+      'node scripts/build-server.mjs',
+      ['node', ...SERVER_NODE_ARGS, path.relative(root, SERVER_BUNDLE)].join(' '),
+    ]);
+    expect(SERVER_PROCESS_ARGS).toEqual([...SERVER_NODE_ARGS, SERVER_BUNDLE]);
+  });
+
   it('prints where to log in and the API URLs, and serves /metadata', async () => {
     const port = await freePort();
     const { dataDir, seed } = seededDataDir();

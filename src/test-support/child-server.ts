@@ -1,13 +1,18 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SERVER_BUNDLE, SERVER_NODE_ARGS } from '../../scripts/build-server.mjs';
 
-// The real entry point (src/server/main.ts) as a child process, for tests and scripts that must
-// kill it (crash durability) or measure it from outside (the soak's RSS). Waits on its output,
-// never on time.
+// The real entry point as a child process, run the way `npm start` runs it, for tests and scripts
+// that must kill it (crash durability) or measure it from outside (the soak's RSS). Waits on its
+// output, never on time.
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/main.ts');
+/**
+ * Node's arguments for the server as `npm start` runs it: plain node on the bundle of
+ * src/server/main.ts. The bundle is built by scripts/build-server.mjs (the vitest global setup
+ * does it before any test file runs; scripts call bundleServer() first).
+ */
+export const SERVER_PROCESS_ARGS: readonly string[] = [...SERVER_NODE_ARGS, SERVER_BUNDLE];
 
 export type ChildServer = {
   child: ChildProcessWithoutNullStreams;
@@ -55,11 +60,11 @@ export async function startChildServer(options: {
   dataDir: string;
   seedBundle?: string;
   env?: Record<string, string>;
-  /** How long to wait for "Client Admin is running" (a cold tsx start on a busy machine is slow). */
+  /** How long to wait for "Client Admin is running" (a cold start on a busy machine is slow). */
   startTimeoutMs?: number;
 }): Promise<ChildServer> {
   const origin = `http://127.0.0.1:${options.port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, SERVER_PROCESS_ARGS, {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(options.port),

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { bundleServer } from '../../scripts/build-server.mjs';
 import { startTestServer } from './test-server.ts';
 
 declare module 'vitest' {
@@ -15,7 +16,10 @@ declare module 'vitest' {
 // One real reference server shared by the suites that talk HTTP to it (src/fhir, src/cli).
 // The FHIR API requires a token: suites either send `Authorization: Basic base64(id:secret)`
 // with the test client, or get a bearer token from `tokenEndpoint` with client_credentials.
+// It also builds the server bundle `npm start` runs (dist/server/main.mjs), once, before any test
+// file: the suites that spawn the server as a process run that bundle (child-server.ts).
 export default async function setup(project: TestProject) {
+  await bundleServer();
   const server = await startTestServer();
   project.provide('fhirBaseUrl', server.fhirBaseUrl);
   project.provide('tokenEndpoint', server.tokenEndpoint);

@@ -12,12 +12,40 @@ const P = 1;
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
+/**
+ * How many scrypt derivations run at once; the others wait their turn, first come first served.
+ * Each one holds 128 * N * r bytes (32 MiB here) until it finishes, and libuv would otherwise run
+ * four at a time (its thread pool, which file reads share): ten concurrent creates with a secret
+ * then held 128 MiB at once. Two still use two cores, and since the work is CPU-bound, a queue of
+ * hashes finishes no later on one or two cores than it would four at a time.
+ */
+export const MAX_CONCURRENT_DERIVATIONS = 2;
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withDerivationSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running < MAX_CONCURRENT_DERIVATIONS) running++;
+  // A finishing derivation hands its slot straight to the next waiter (running stays the same).
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function derive(secret: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
-  });
+  return withDerivationSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(secret.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
 
 function scryptOptions(log2N: number, r: number, p: number): ScryptOptions {
