@@ -227,7 +227,8 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
   app.get<{ Querystring: Query }>(
     '/ClientApplication',
     { config: { fhirInteraction: 'search' } },
-    async (request, reply) => {
+    // Synchronous, as the read below: nothing here awaits, and an async handler costs a promise.
+    (request, reply) => {
       const parsed = parseSearchParams(request.query);
       if ('problems' in parsed) throw new FhirHttpError(400, parsed.problems);
       const { query } = parsed;
@@ -240,9 +241,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
         total: result.total,
         returned: result.resources.length,
       });
-      return reply
-        .type(FHIR_JSON)
-        .send(searchsetBundleJson({ fhirBaseUrl, total: result.total, resources: result.resources, links }));
+      reply.type(FHIR_JSON).send(searchsetBundleJson({ fhirBaseUrl, total: result.total, resources: result.resources, links }));
     },
   );
 
@@ -266,12 +265,12 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
   app.get<{ Params: IdParams }>(
     '/ClientApplication/:id',
     { config: { fhirInteraction: 'read' } },
-    async (request, reply) => {
+    (request, reply) => {
       const id = checkedId(request.params.id);
       const stored = store.readStored(id);
       if (!stored) throw notFound(id);
       if (stored.json === null) throw gone(id);
-      return sendStored(reply, { ...stored, json: stored.json });
+      sendStored(reply, { ...stored, json: stored.json });
     },
   );
 

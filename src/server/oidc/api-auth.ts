@@ -218,9 +218,10 @@ export function createApiAuth(options: ApiAuthOptions) {
    * changed since: what most API calls are, answered without a promise or a signature check.
    */
   function knownClientPrincipal(authorization: string | undefined): Principal | undefined {
-    const { scheme, value } = parseAuthorization(authorization);
-    if (scheme !== 'bearer') return undefined;
-    const entry = verified.get(value);
+    // Only an exact "Bearer <token>" of a token verified before can hit; anything else (other
+    // spacing, Basic, a malformed header) misses here and is parsed and checked in full.
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    const entry = verified.get(authorization.slice(7));
     if (!entry?.client || entry.payload.exp * 1000 <= Date.now()) return undefined;
     return entry.client.generation === store.generation() ? entry.client.principal : undefined;
   }
