@@ -5,7 +5,7 @@ import { databaseFile } from '../app.ts';
 import { createClientApplicationStore } from '../store/client-applications.ts';
 import { openDatabase } from '../store/database.ts';
 import { authorize, createBrowser } from '../../test-support/browser.ts';
-import { discover, fhirGet, putClientApplication } from '../../test-support/oauth.ts';
+import { discover, fhirGet, oauthError, putClientApplication } from '../../test-support/oauth.ts';
 import { startTestServer, type TestServer } from '../../test-support/test-server.ts';
 
 // The FHIR API requires tokens (issue 3 §5), while discovery stays public.
@@ -152,6 +152,8 @@ describe('a token already in use', () => {
     const response = await fhirGet(server, '/metadata', `Bearer ${token}`);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    // The token endpoint, which knew the client from the tokens above, forgets it as well.
+    expect((await oauthError(oauth.clientCredentialsGrant(await discover(server, 'removed-elsewhere', { secret })))).error).toBe('invalid_client');
   });
 
   it('is refused once it expires', async () => {

@@ -87,22 +87,29 @@ export function createProvider(options: ProviderOptions) {
   const issuerPath = new URL(issuer).pathname;
 
   // Client metadata is derived from the stored resource on every token request; keep the result
-  // per client until the resource changes (the store's change event fires inside the same tick as
-  // the commit, so no request sees stale metadata). Bounded, and misses are not cached.
+  // per client while nothing has been written to the store (its generation moves with our own
+  // writes at commit, and with another process's commits on the same file), so no request sees
+  // stale metadata. Bounded, and misses are not cached.
   const clientCache = new Map<string, ClientMetadata>();
   // The same holds for a client's incarnation (INCARNATION_CLAIM), which only a deletion or a
-  // re-creation of the id changes: both are store changes. Reading it is a query of the history
+  // re-creation of the id changes: both are store writes. Reading it is a query of the history
   // table, otherwise run for every client_credentials token.
   const incarnations = new Map<string, number>();
-  store.onChange((event) => {
-    clientCache.delete(event.id);
-    incarnations.delete(event.id);
-  });
+  let cachedGeneration = store.generation();
+  const current = () => {
+    const generation = store.generation();
+    if (generation !== cachedGeneration) {
+      clientCache.clear();
+      incarnations.clear();
+      cachedGeneration = generation;
+    }
+  };
   const remember = <T>(cache: Map<string, T>, id: string, value: T) => {
     if (cache.size >= CLIENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(id, value);
   };
   const findClient = (id: string): ClientMetadata | undefined => {
+    current();
     const cached = clientCache.get(id);
     if (cached) return cached;
     const metadata = toClientMetadata(store.read(id));
@@ -110,6 +117,7 @@ export function createProvider(options: ProviderOptions) {
     return metadata;
   };
   const incarnationOf = (id: string): number => {
+    current();
     let incarnation = incarnations.get(id);
     if (incarnation === undefined) {
       incarnation = store.incarnation(id);
