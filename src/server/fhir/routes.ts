@@ -137,8 +137,8 @@ function sendResource(reply: FastifyReply, status: number, resource: ClientAppli
 }
 
 /** A stored version is sent as the JSON text it was stored as: it is the body, meta and all. */
-function sendStored(reply: FastifyReply, stored: { versionId: number; lastUpdated: string; json: string }) {
-  return versionHeaders(reply, 200, stored.versionId, stored.lastUpdated).send(stored.json);
+function sendStored(reply: FastifyReply, version: { versionId: number; lastUpdated: string }, json: string) {
+  return versionHeaders(reply, 200, version.versionId, version.lastUpdated).send(json);
 }
 
 /**
@@ -270,7 +270,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
       const stored = store.readStored(id);
       if (!stored) throw notFound(id);
       if (stored.json === null) throw gone(id);
-      sendStored(reply, { ...stored, json: stored.json });
+      sendStored(reply, stored, stored.json);
     },
   );
 

@@ -131,6 +131,11 @@ export function createApiAuth(options: ApiAuthOptions) {
     return entry;
   }
 
+  /** A client_credentials token's principal, while nothing in the store has changed since it was derived. */
+  function reusablePrincipal(entry: VerifiedToken | undefined): Principal | undefined {
+    return entry?.client?.generation === store.generation() ? entry.client.principal : undefined;
+  }
+
   async function fromBearer(token: string): Promise<Principal> {
     const entry = await verifyToken(token);
     const { payload } = entry;
@@ -141,8 +146,9 @@ export function createApiAuth(options: ApiAuthOptions) {
     if (typeof grantId !== 'string') {
       // What a client may do depends only on the store: reuse the principal until anything in the
       // store is written (a deletion, a scope or grant-type change takes effect on the next call).
+      const reusable = reusablePrincipal(entry);
+      if (reusable) return reusable;
       const generation = store.generation();
-      if (entry.client?.generation === generation) return entry.client.principal;
       const registered = registeredScope(clientId, 'client_credentials');
       // A client deleted and created again under the same id is a new client: tokens of the old
       // one (until their expiry, at most 300 s) must not come back to life.
@@ -222,8 +228,7 @@ export function createApiAuth(options: ApiAuthOptions) {
     // spacing, Basic, a malformed header) misses here and is parsed and checked in full.
     if (!authorization?.startsWith('Bearer ')) return undefined;
     const entry = verified.get(authorization.slice(7));
-    if (!entry?.client || entry.payload.exp * 1000 <= Date.now()) return undefined;
-    return entry.client.generation === store.generation() ? entry.client.principal : undefined;
+    return entry && entry.payload.exp * 1000 > Date.now() ? reusablePrincipal(entry) : undefined;
   }
 
   function authorize(principal: Principal, interaction: FhirInteraction | undefined): void {
