@@ -125,7 +125,7 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcServ
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const discoveryAlias = `/.well-known/openid-configuration/w/${config.tenant}/${config.project}`;
     const inner = (request: FastifyRequest) => {
-      if (!request.url.startsWith(issuerPath)) return '/.well-known/openid-configuration';
+      if (request.routeOptions.url === discoveryAlias) return '/.well-known/openid-configuration';
       const rest = request.url.slice(issuerPath.length);
       return rest.startsWith('/') ? rest : `/${rest}`;
     };
