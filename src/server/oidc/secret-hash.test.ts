@@ -1,32 +1,9 @@
-import { createHook } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { watchScryptJobs } from '../../test-support/scrypt-jobs.ts';
 import { hashSecret, MAX_CONCURRENT_DERIVATIONS, verifySecret } from './secret-hash.ts';
 
 // Each scrypt derivation holds 32 MiB while it runs: the server caps how many run at once, so a
-// burst of creates with a secret cannot multiply its memory. Node's own async hooks see every
-// scrypt job handed to the thread pool (type SCRYPTREQUEST, from the call until its callback has
-// run), so the count below is what node ran, not what our code says it ran.
-
-function watchScryptJobs() {
-  const live = new Set<number>();
-  let peak = 0;
-  let started = 0;
-  const hook = createHook({
-    init(id, type) {
-      if (type !== 'SCRYPTREQUEST') return;
-      live.add(id);
-      started++;
-      peak = Math.max(peak, live.size);
-    },
-    after(id) {
-      live.delete(id);
-    },
-  }).enable();
-  return {
-    stats: () => ({ peak, started, inFlight: live.size }),
-    stop: () => hook.disable(),
-  };
-}
+// burst of creates with a secret cannot multiply its memory. The counts come from node itself.
 
 let watcher: ReturnType<typeof watchScryptJobs> | undefined;
 afterEach(() => watcher?.stop());
