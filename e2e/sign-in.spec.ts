@@ -54,14 +54,19 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   page.on('framenavigated', (frame) => {
     if (frame !== page.mainFrame()) frames.push(frame.url());
   });
+  const authorizations: { type: string; prompt: string | null }[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/oidc/auth?')) authorizations.push({ type: request.resourceType(), prompt: new URL(request.url()).searchParams.get('prompt') });
+  });
   await page.reload();
   await expect(page.getByRole('link', { name: `Silent ${id}` })).toBeVisible();
-  // One top-level navigation, the reload itself: the sign-in happened in a hidden iframe.
+  // One top-level navigation, the reload itself: the OP was asked by a same-origin fetch
+  // (prompt=none, on its session cookie), with no frame at all.
   expect(navigations.map((url) => new URL(url).pathname + new URL(url).search)).toEqual([wanted]);
   expect(navigations.some((url) => url.includes('/oidc/'))).toBe(false);
-  expect(frames.some((url) => new URL(url).pathname === '/silent-callback.html')).toBe(true);
-  // The iframe is gone, and so is the round trip's PKCE verifier and state; tokens are in memory only.
-  await expect(page.locator('iframe')).toHaveCount(0);
+  expect(authorizations).toEqual([{ type: 'fetch', prompt: 'none' }]);
+  expect(frames).toEqual([]);
+  // The round trip's PKCE verifier and state are gone; tokens are in memory only.
   const storage = await page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
   expect(storage).toEqual({ local: {}, session: {} });
 });

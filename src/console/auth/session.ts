@@ -7,7 +7,7 @@ import { isSafeReturnPath, paths } from '../app/paths.ts';
 export type SessionStatus =
   /** No user yet: a protected page will start sign-in. */
   | 'anonymous'
-  /** A page load signing in silently (hidden iframe, prompt=none) on the OP's session. */
+  /** A page load signing in silently (prompt=none, without leaving the page) on the OP's session. */
   | 'resuming'
   /** On the way to (or back from) the OP. */
   | 'redirecting'
@@ -115,7 +115,7 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
   async function resumeSilently(outcomeKnown: () => void) {
     let user: User | null = null;
     try {
-      // No user in memory, so oidc-client-ts uses the iframe (prompt=none), never a refresh token.
+      // No user in memory, so oidc-client-ts asks the OP (prompt=none, fetch-navigator.ts), never a refresh token.
       user = await userManager.signinSilent();
     } catch {
       // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.

@@ -1,6 +1,7 @@
 import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import type { ConsoleConfig } from '../app/config.ts';
 import { paths } from '../app/paths.ts';
+import { createFetchNavigator, isSameOriginEndpoint } from './fetch-navigator.ts';
 
 // The one oidc-client-ts UserManager (STYLE.md). Choices, each from issue 4 §2:
 // - authorization_code + PKCE S256 (oidc-client-ts' default; `disablePKCE` stays false);
@@ -9,12 +10,14 @@ import { paths } from '../app/paths.ts';
 // - only the PKCE verifier and `state` of one round trip go to sessionStorage (a redirect's must
 //   survive the navigation to the OP and back); oidc-client-ts removes the entry when the
 //   response is consumed, and stale ones are cleared at start;
-// - a full page load has no token, so it first signs in silently (session.ts `resume`): a hidden
-//   same-origin iframe asks the authorization endpoint with prompt=none and lands on
-//   /silent-callback.html, a static page that hands the response to this page; the code exchange
-//   (PKCE, state, nonce) happens here as for /callback. No login or consent page is ever framed
-//   (they send `frame-ancestors 'none'`): without a session the OP answers login_required in a
-//   redirect, and the console falls back to the redirect sign-in;
+// - a full page load has no token, so it first signs in silently (session.ts `resume`): it asks
+//   the authorization endpoint with prompt=none and gets the response on /silent-callback.html,
+//   then exchanges the code (PKCE, state, nonce) here as for /callback. An OP on this origin (the
+//   embedded server) is asked by a same-origin fetch (fetch-navigator.ts), with no frame at all;
+//   one elsewhere by a hidden iframe that lands on the static /silent-callback.html page, which
+//   hands the response to this page. The admin never sees a login or consent page this way:
+//   without a session the OP answers login_required, and the console falls back to the redirect
+//   sign-in;
 // - renew with the (rotated) refresh token: the redirect sign-in asks prompt=consent and gets an
 //   offline one; a silent sign-in gets one bound to the OP session (the server's issueRefreshToken);
 // - sign-out revokes the refresh token, which revokes the whole grant (the server's API checks
@@ -28,6 +31,9 @@ export const STATE_STORE_PREFIX = 'client-admin.oidc.';
 export const SILENT_SIGN_IN_TIMEOUT_SECONDS = 5;
 
 export function createUserManager(config: ConsoleConfig, origin: string = window.location.origin): UserManager {
+  const authorizationEndpoint = config.metadata?.authorization_endpoint ?? config.issuer;
+  // undefined: oidc-client-ts' own hidden-iframe navigator.
+  const silentNavigator = isSameOriginEndpoint(authorizationEndpoint, origin) ? createFetchNavigator() : undefined;
   return new UserManager({
     authority: config.issuer,
     // Served with the settings (config.json), so no discovery request stands between a page load
@@ -57,5 +63,5 @@ export function createUserManager(config: ConsoleConfig, origin: string = window
     revokeTokenAdditionalContentTypes: ['text/plain'],
     // A round trip that was abandoned (the admin closed the login tab) leaves its state behind.
     staleStateAgeInSeconds: 600,
-  });
+  }, undefined, undefined, silentNavigator);
 }

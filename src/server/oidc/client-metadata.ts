@@ -11,9 +11,10 @@ export const ADMIN_APP_CLIENT_ID = 'admin-app';
 export const ADMIN_APP_SCOPE = 'openid profile email offline_access user/ClientApplication.cruds';
 
 /**
- * The console's silent sign-in page: a full page load with no token in memory asks the OP from a
- * hidden same-origin iframe (prompt=none) and lands here. A static page of its own, not the SPA,
- * and the only page of ours another (same-origin) page may frame (security-headers.ts).
+ * The console's silent sign-in redirect URI: a full page load with no token in memory asks the OP
+ * with prompt=none and the answer lands here, by a same-origin fetch that follows the redirect
+ * (the console served by this server) or in a hidden iframe (a console hosted on another origin).
+ * A static page of its own, not the SPA.
  */
 export const ADMIN_APP_SILENT_CALLBACK_PATH = '/silent-callback.html';
 
