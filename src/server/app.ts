@@ -16,6 +16,8 @@ import { openDatabase, type Db } from './store/database.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CONSOLE_DIR = path.join(ROOT, 'dist/console');
+/** The console's content-hashed build output (assets/): never changes under its name. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A ClientApplication is a few kilobytes; anything near this is abuse, not data. */
@@ -118,7 +120,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const consoleDir = options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir && path.resolve(options.consoleDir);
   const hasConsole = consoleDir !== false && fs.existsSync(path.join(consoleDir, 'index.html'));
   if (hasConsole) {
-    await app.register(fastifyStatic, { root: consoleDir, wildcard: false, index: ['index.html'] });
+    const assetsDir = path.join(consoleDir, 'assets') + path.sep;
+    await app.register(fastifyStatic, {
+      root: consoleDir,
+      wildcard: false,
+      index: ['index.html'],
+      // Vite names every file under assets/ by its content hash, so a browser may keep them for
+      // good and a page load asks for none of them again; index.html and the rest are revalidated.
+      setHeaders: (reply, file) => {
+        if (file.startsWith(assetsDir)) reply.header('cache-control', IMMUTABLE);
+      },
+    });
   }
 
   const apiPrefix = projectPath(config);

@@ -124,6 +124,19 @@ describe('security headers on every page and API response', () => {
     }
   });
 
+  it('the console\'s content-hashed assets are cached for good; its pages and settings are asked again', async () => {
+    const asset = await fetch(`${server.origin}/assets/app.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await asset.arrayBuffer();
+    for (const url of [`${server.origin}/`, `${server.origin}/resources/ClientApplication`, `${server.origin}/silent-callback.html`, `${server.origin}/config.json`]) {
+      const response = await fetch(url, { headers: { accept: 'text/html' } });
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get('cache-control') ?? '', url).not.toMatch(/immutable|max-age=[1-9]/);
+      await response.arrayBuffer();
+    }
+  });
+
   it('login and consent pages: no script at all, framed by nobody', async () => {
     const config = await discover(server, 'cors-spa');
     const verifier = oauth.randomPKCECodeVerifier();
