@@ -1,10 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/app.tsx';
+import { App, createQueryClient } from './app/app.tsx';
 import { loadConsoleConfig } from './app/config.ts';
 import { ConfigErrorPage } from './app/config-error-page.tsx';
 import { setFhirConnection } from './app/fhir-connection.ts';
 import { isReturnFromOp } from './app/paths.ts';
+import { createRouter, firstPageReady } from './app/router.tsx';
 import { createSession } from './auth/session.ts';
 import { createUserManager } from './auth/user-manager.ts';
 import './app/global.css';
@@ -13,21 +14,27 @@ import './app/global.css';
 // missing config.json gives a readable page, never a blank screen (issue 4 §1).
 
 async function start(root: HTMLElement) {
-  const reactRoot = createRoot(root);
   const result = await loadConsoleConfig();
   if (!result.ok) {
-    reactRoot.render(<ConfigErrorPage problems={result.problems} />);
+    createRoot(root).render(<ConfigErrorPage problems={result.problems} />);
     return;
   }
-  const session = createSession(createUserManager(result.config));
-  setFhirConnection({ baseUrl: result.config.fhirBaseUrl, fetch: session.fetchWithAuth });
+  const { config } = result;
+  const session = createSession(createUserManager(config));
+  setFhirConnection({ baseUrl: config.fhirBaseUrl, fetch: session.fetchWithAuth });
   // Tokens live in memory only, so every page load starts without one: sign in silently on the
-  // OP's session first, before React renders, so the round trip overlaps the first render and the
-  // route chunk's download; the protected layout waits for it and falls back to the redirect.
+  // OP's session first; the page's chunk loads meanwhile, and the protected layout waits for the
+  // outcome and falls back to the redirect.
   if (!isReturnFromOp(window.location)) void session.resume();
-  reactRoot.render(
+  const queryClient = createQueryClient();
+  const router = createRouter(queryClient, session);
+  // React renders once, when the first page is ready (the list with its rows on a page load),
+  // instead of a loading page it replaces moments later: that render and its paint would take the
+  // main thread the sign-in's round trips need. index.html shows the loading state until then.
+  await firstPageReady(router);
+  createRoot(root).render(
     <StrictMode>
-      <App config={result.config} session={session} />
+      <App config={config} session={session} queryClient={queryClient} router={router} />
     </StrictMode>,
   );
 }

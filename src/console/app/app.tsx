@@ -1,12 +1,12 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import type { DataRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { SessionProvider } from '../auth/auth-context.tsx';
 import type { Session } from '../auth/session.ts';
 import { AnnouncerProvider } from '../ui/announcer.tsx';
 import type { ConsoleConfig } from './config.ts';
 import { ConsoleConfigContext } from './config-context.tsx';
-import { createRouter } from './router.tsx';
 
 function isClientError(error: unknown): boolean {
   const status = (error as { status?: unknown } | null)?.status;
@@ -53,9 +53,18 @@ export function ConsoleProviders({
   );
 }
 
-export function App({ config, session }: { config: ConsoleConfig; session: Session }) {
-  const [queryClient] = useState(createQueryClient);
-  const [router] = useState(() => createRouter(queryClient, session));
+/** The app, around a router made by createRouter with the same QueryClient and session (main.tsx). */
+export function App({
+  config,
+  session,
+  queryClient,
+  router,
+}: {
+  config: ConsoleConfig;
+  session: Session;
+  queryClient: QueryClient;
+  router: DataRouter;
+}) {
   return (
     <ConsoleProviders config={config} session={session} queryClient={queryClient}>
       <RouterProvider router={router} />

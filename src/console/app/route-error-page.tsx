@@ -1,14 +1,4 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router';
-import { Spinner } from '../ui/states.tsx';
-
-export function PageLoading() {
-  return (
-    <main className="centered-page">
-      <Spinner label="Loading…" />
-    </main>
-  );
-}
-
 // Last resort for a route that failed to load (e.g. a chunk could not be fetched after a deploy).
 export function RouteErrorPage() {
   const error = useRouteError();

@@ -1,11 +1,11 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { createBrowserRouter, Navigate, type DataRouter, type RouteObject } from 'react-router';
 import { CallbackPage } from '../auth/callback-page.tsx';
 import type { Session } from '../auth/session.ts';
 import { ProtectedLayout } from './layout.tsx';
 import { HomePage } from './home-page.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
-import { PageLoading, RouteErrorPage } from './route-error-page.tsx';
+import { RouteErrorPage } from './route-error-page.tsx';
 import { routePatterns } from './paths.ts';
 
 // Route-level code splitting (issue 4 §9): each page is its own chunk, loaded on navigation.
@@ -18,8 +18,6 @@ export function createRoutes(queryClient: QueryClient, session: Session): RouteO
     {
       element: <ProtectedLayout />,
       errorElement: <RouteErrorPage />,
-      // Shown while the first page's chunk loads.
-      hydrateFallbackElement: <PageLoading />,
       children: [
         {
           path: routePatterns.clientApplications,
@@ -45,4 +43,20 @@ export function createRoutes(queryClient: QueryClient, session: Session): RouteO
 
 export function createRouter(queryClient: QueryClient, session: Session) {
   return createBrowserRouter(createRoutes(queryClient, session));
+}
+
+/**
+ * Resolves once the router has its first page: the route's chunk loaded and its loader done (the
+ * list's waits for its rows on a page load). Until then there is nothing to render but a loading
+ * state, which index.html already shows.
+ */
+export function firstPageReady(router: DataRouter): Promise<void> {
+  return new Promise((resolve) => {
+    if (router.state.initialized) return resolve();
+    const unsubscribe = router.subscribe((state) => {
+      if (!state.initialized) return;
+      unsubscribe();
+      resolve();
+    });
+  });
 }

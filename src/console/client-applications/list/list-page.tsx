@@ -20,21 +20,33 @@ import {
 
 const SEARCH_DEBOUNCE_MS = 300;
 
+/** How long a page load's first render may wait for the rows before it shows the skeleton. */
+export const FIRST_PAGE_WAIT_MS = 1_000;
+
 /**
- * The route's loader: starts this page's search as soon as there is a token, never awaited (the
- * page shows its own loading state). After a page load's silent sign-in the request then leaves
- * the moment the token arrives, not once React has rendered the signed-in layout and this page.
+ * The route's loader: starts this page's search as soon as there is a token. After a page load's
+ * silent sign-in the request then leaves the moment the token arrives, not once React has rendered
+ * the signed-in layout and this page. On that first load it also waits for the rows (at most
+ * FIRST_PAGE_WAIT_MS, under the router's loading page), so React renders the page once, with its
+ * rows, instead of a skeleton it replaces a moment later; in-app navigation never waits (the page
+ * shows its own loading state at once).
  */
 export function listLoader(queryClient: QueryClient, session: Session) {
-  return ({ request }: LoaderFunctionArgs) => {
+  return async ({ request }: LoaderFunctionArgs) => {
     const filters = readListFilters(new URL(request.url).searchParams);
-    void session.whenResumed().then(() => {
+    const isPageLoad = session.getState().status === 'resuming';
+    const prefetched = session.whenResumed().then(() => {
       if (session.getState().status !== 'signed-in') return;
       // Without an abort signal: React Query cancels (and reverts) a fetch whose signal was read
       // when its last observer goes, and StrictMode's mount–unmount–mount of the page would then
       // leave this one reverted, never retried. The page's own fetches stay abortable.
-      void queryClient.prefetchQuery({ ...clientApplicationQueries.list(filters), queryFn: () => searchClientApplicationPage(filters) });
+      return queryClient.prefetchQuery({ ...clientApplicationQueries.list(filters), queryFn: () => searchClientApplicationPage(filters) });
     });
+    if (isPageLoad) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([prefetched, new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PAGE_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     return null;
   };
 }
