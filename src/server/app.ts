@@ -18,6 +18,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CONSOLE_DIR = path.join(ROOT, 'dist/console');
 /** The console's content-hashed build output (assets/): never changes under its name. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The icon: not content-hashed, so kept for a day, not for good. */
+const ICON_CACHE = 'public, max-age=86400';
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A ClientApplication is a few kilobytes; anything near this is abuse, not data. */
@@ -91,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Browsers ask for /favicon.ico on every page, the server-rendered sign-in pages included.
   const favicon = fs.readFileSync(path.join(ROOT, 'public/favicon.svg'));
   app.get('/favicon.ico', async (_request, reply) =>
-    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon),
+    reply.type('image/svg+xml').header('cache-control', ICON_CACHE).send(favicon),
   );
 
   // Runtime settings of the console, so one build runs against any deployment. They carry the
@@ -121,14 +123,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const hasConsole = consoleDir !== false && fs.existsSync(path.join(consoleDir, 'index.html'));
   if (hasConsole) {
     const assetsDir = path.join(consoleDir, 'assets') + path.sep;
+    const iconFile = path.join(consoleDir, 'favicon.svg');
     await app.register(fastifyStatic, {
       root: consoleDir,
       wildcard: false,
       index: ['index.html'],
       // Vite names every file under assets/ by its content hash, so a browser may keep them for
-      // good and a page load asks for none of them again; index.html and the rest are revalidated.
+      // good and a page load asks for none of them again; the icon (index.html's) for a day, like
+      // /favicon.ico; index.html and the rest are revalidated.
       setHeaders: (reply, file) => {
         if (file.startsWith(assetsDir)) reply.header('cache-control', IMMUTABLE);
+        else if (file === iconFile) reply.header('cache-control', ICON_CACHE);
       },
     });
   }
