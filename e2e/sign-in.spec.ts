@@ -55,8 +55,10 @@ test('a reload on a list URL with a live OP session shows the rows without the p
     if (frame !== page.mainFrame()) frames.push(frame.url());
   });
   const authorizations: { type: string; prompt: string | null }[] = [];
+  const settingsRequests: string[] = [];
   page.on('request', (request) => {
     if (request.url().includes('/oidc/auth?')) authorizations.push({ type: request.resourceType(), prompt: new URL(request.url()).searchParams.get('prompt') });
+    if (request.url().endsWith('/config.json')) settingsRequests.push(request.url());
   });
   await page.reload();
   await expect(page.getByRole('link', { name: `Silent ${id}` })).toBeVisible();
@@ -66,6 +68,8 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   expect(navigations.some((url) => url.includes('/oidc/'))).toBe(false);
   expect(authorizations).toEqual([{ type: 'fetch', prompt: 'none' }]);
   expect(frames).toEqual([]);
+  // The settings came inline with the page.
+  expect(settingsRequests).toEqual([]);
   // The round trip's PKCE verifier and state are gone; tokens are in memory only.
   const storage = await page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
   expect(storage).toEqual({ local: {}, session: {} });
@@ -112,7 +116,15 @@ test('sign-out revokes the tokens and ends the session', async ({ page }) => {
 });
 
 test('an invalid config.json gives a readable error page, not a blank screen', async ({ page }) => {
-  // The one stand-in in the suite: a host that serves a broken settings file.
+  // The one stand-in in the suite: a static host, whose index.html preloads config.json instead of
+  // carrying the settings inline as the embedded server's page does, and whose config.json is broken.
+  await page.route(`**${LIST_PATH}`, async (route) => {
+    const response = await route.fetch();
+    const inline = /<script type="application\/json" id="console-config">[^<]*<\/script>/;
+    const html = await response.text();
+    expect(html).toMatch(inline);
+    await route.fulfill({ response, body: html.replace(inline, '<link rel="preload" href="/config.json" as="fetch" crossorigin="anonymous" />') });
+  });
   await page.route('**/config.json', (route) => route.fulfill({ json: { fhirBaseUrl: 'ftp://nowhere', scopes: 'profile' } }));
   await page.goto(LIST_PATH);
   await expect(page.getByRole('heading', { name: 'The console cannot start' })).toBeVisible();

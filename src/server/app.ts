@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, type Config } from './config.ts';
+import { withInlineSettings } from './console-page.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
@@ -109,25 +110,39 @@ export async function buildApp(options: AppOptions): Promise<App> {
       discovery = undefined;
       throw error;
     });
-  app.get('/config.json', async (_request, reply) =>
-    reply.header('cache-control', 'no-cache').send({
-      fhirBaseUrl: fhirBaseUrl(config),
-      issuer: oidcIssuer(config),
-      clientId: ADMIN_APP_CLIENT_ID,
-      scopes: ADMIN_APP_SCOPE,
-      metadata: await readDiscovery(),
-    }),
-  );
+  const consoleSettings = async () => ({
+    fhirBaseUrl: fhirBaseUrl(config),
+    issuer: oidcIssuer(config),
+    clientId: ADMIN_APP_CLIENT_ID,
+    scopes: ADMIN_APP_SCOPE,
+    metadata: await readDiscovery(),
+  });
+  app.get('/config.json', async (_request, reply) => reply.header('cache-control', 'no-cache').send(await consoleSettings()));
 
   const consoleDir = options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir && path.resolve(options.consoleDir);
-  const hasConsole = consoleDir !== false && fs.existsSync(path.join(consoleDir, 'index.html'));
-  if (hasConsole) {
+  const indexFile = consoleDir === false ? undefined : path.join(consoleDir, 'index.html');
+  const hasConsole = indexFile !== undefined && fs.existsSync(indexFile);
+  // The console's page, with its settings inline (console-page.ts); read and made once.
+  let consolePage: Promise<string> | undefined;
+  const sendConsolePage = async (reply: FastifyReply) => {
+    consolePage ??= consoleSettings().then((settings) => withInlineSettings(fs.readFileSync(indexFile as string, 'utf8'), settings));
+    const page = await consolePage.catch((error: unknown) => {
+      consolePage = undefined;
+      throw error;
+    });
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+  };
+  if (hasConsole && consoleDir !== false) {
     const assetsDir = path.join(consoleDir, 'assets') + path.sep;
     const iconFile = path.join(consoleDir, 'favicon.svg');
+    app.get('/', async (_request, reply) => sendConsolePage(reply));
+    app.get('/index.html', async (_request, reply) => sendConsolePage(reply));
     await app.register(fastifyStatic, {
       root: consoleDir,
       wildcard: false,
-      index: ['index.html'],
+      // index.html is the console page above, not a file served as it is.
+      index: false,
+      globIgnore: ['index.html'],
       // Vite names every file under assets/ by its content hash, so a browser may keep them for
       // good and a page load asks for none of them again; the icon (index.html's) for a day, like
       // /favicon.ico; index.html and the rest are revalidated.
@@ -156,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }
     // The console is a single-page app: its routes are client-side, so unknown GETs get index.html.
     if (hasConsole && request.method === 'GET' && !url.startsWith(apiPrefix) && request.headers.accept?.includes('text/html')) {
-      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      return sendConsolePage(reply);
     }
     return reply.code(404).type(FHIR_JSON).send(operationOutcome([issue('not-found', `Nothing is served at ${url}.`)]));
   });

@@ -118,7 +118,22 @@ function parseMetadata(value: unknown, issuer: string | undefined, problems: str
   return metadata as OpMetadata;
 }
 
-export async function loadConsoleConfig(fetchImpl: typeof fetch = fetch): Promise<ConfigResult> {
+/**
+ * The id of the JSON data block a host may put the settings in, inside index.html, in place of
+ * config.json (the embedded server does: src/server/console-page.ts).
+ */
+export const INLINE_CONFIG_ELEMENT_ID = 'console-config';
+
+/** The settings: the page's own data block when the host inlined them, else config.json. */
+export async function loadConsoleConfig(fetchImpl: typeof fetch = fetch, doc: Pick<Document, 'getElementById'> = document): Promise<ConfigResult> {
+  const inline = doc.getElementById(INLINE_CONFIG_ELEMENT_ID);
+  if (inline) {
+    try {
+      return parseConsoleConfig(JSON.parse(inline.textContent ?? ''), window.location.origin);
+    } catch {
+      return { ok: false, problems: ['The settings in the page (index.html, #console-config) are not valid JSON.'] };
+    }
+  }
   let response: Response;
   try {
     // A plain request, so the browser can hand over index.html's preload of the same URL; the

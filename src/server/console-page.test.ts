@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { withInlineSettings } from './console-page.ts';
+
+// The console page this server sends: index.html with the settings of /config.json inline, so a
+// page load need not ask for them. (The console's side of it: src/console/app/inline-config.test.ts.)
+
+const VITE_INDEX = `<!doctype html>
+<html lang="en">
+  <head>
+    <link rel="preload" href="/config.json" as="fetch" crossorigin="anonymous" />
+    <script type="module" crossorigin src="/assets/main-abc.js"></script>
+  </head>
+  <body><div id="root"></div></body>
+</html>`;
+
+const DATA_BLOCK = /<script type="application\/json" id="console-config">([^<]*)<\/script>/;
+
+const consoleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-admin-console-page-'));
+let server: TestServer;
+
+beforeAll(async () => {
+  fs.writeFileSync(path.join(consoleDir, 'index.html'), VITE_INDEX);
+  server = await startTestServer({}, { consoleDir });
+});
+afterAll(async () => {
+  await server.close();
+  fs.rmSync(consoleDir, { recursive: true, force: true });
+});
+
+describe('the console page', () => {
+  it('carries the settings of /config.json inline instead of preloading it, on every console URL', async () => {
+    const settings = await (await fetch(`${server.origin}/config.json`)).json();
+    for (const url of ['/', '/index.html', '/resources/ClientApplication?name=a']) {
+      const response = await fetch(`${server.origin}${url}`, { headers: { accept: 'text/html' } });
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get('content-type'), url).toMatch(/^text\/html/);
+      expect(response.headers.get('cache-control'), url).toBe('no-cache');
+      const html = await response.text();
+      expect(html, url).not.toContain('href="/config.json"');
+      expect(html, url).toContain('<script type="module" crossorigin src="/assets/main-abc.js"></script>');
+      expect(JSON.parse(DATA_BLOCK.exec(html)?.[1] ?? 'null'), url).toEqual(settings);
+    }
+  });
+});
+
+describe('withInlineSettings', () => {
+  it('escapes "<", so no value can close the data block or open a script', () => {
+    const hostile = { issuer: '</script><script>alert(1)</script><!--' };
+    const html = withInlineSettings(VITE_INDEX, hostile);
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(JSON.parse(DATA_BLOCK.exec(html)?.[1] ?? 'null')).toEqual(hostile);
+  });
+
+  it('leaves a page without the config.json preload as it is', () => {
+    const page = VITE_INDEX.replace(/\s*<link rel="preload"[^>]*>/, '');
+    expect(withInlineSettings(page, { issuer: 'https://op.example' })).toBe(page);
+  });
+});

@@ -1,0 +1,17 @@
+// The console's page as this server sends it: index.html with the console's settings inline.
+//
+// A static host serves index.html, which preloads config.json, and config.json beside it. This
+// server knows the settings, so it puts them in the page itself, in a JSON data block where the
+// preload was: a page load then asks for one thing fewer before it can sign in. A data block is
+// not a script (no CSP exception needed); `<` is escaped so nothing in it can end the element.
+
+/** The id of the data block: src/console/app/config.ts INLINE_CONFIG_ELEMENT_ID, which reads it. */
+export const CONSOLE_CONFIG_ELEMENT_ID = 'console-config';
+
+const CONFIG_PRELOAD = /<link rel="preload" href="[^"]*config\.json"[^>]*>/;
+
+/** index.html with `settings` in place of its config.json preload; unchanged without one. */
+export function withInlineSettings(indexHtml: string, settings: unknown): string {
+  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  return indexHtml.replace(CONFIG_PRELOAD, () => `<script type="application/json" id="${CONSOLE_CONFIG_ELEMENT_ID}">${json}</script>`);
+}
