@@ -54,6 +54,18 @@ describe('search', () => {
     expect(names((await http('/ClientApplication?name=portal')).body)).toEqual([]);
   });
 
+  it('writes each match as an entry with its fullUrl, the resource exactly as a read returns it, and search mode', async () => {
+    const res = await http('/ClientApplication?name=b&_total=none');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBeUndefined();
+    expect(res.body.entry).toHaveLength(1);
+    const read = await http('/ClientApplication/beta');
+    expect(res.body.entry[0]).toEqual({ fullUrl: `${server.fhirBaseUrl}/ClientApplication/beta`, resource: read.body, search: { mode: 'match' } });
+    // The stored JSON is spliced in as is, byte for byte what a read sends.
+    expect(res.text).toContain(`"resource":${read.text},"search":{"mode":"match"}}]}`);
+    expect(res.body.link).toEqual([{ relation: 'self', url: `${server.fhirBaseUrl}/ClientApplication?name=b&_total=none&_count=20&_offset=0` }]);
+  });
+
   it('ORs comma-separated values and ANDs repeated parameters', async () => {
     expect(names((await http('/ClientApplication?name=alpha,beta')).body)).toEqual(['Alpha Portal', 'Beta']);
     const both = await http('/ClientApplication?grantType=authorization_code&grantType=refresh_token');

@@ -62,6 +62,12 @@ export type SearchQuery = {
 
 export type ChangeEvent = { id: string; kind: 'created' | 'updated' | 'deleted'; isSecretChanged: boolean };
 
+/**
+ * How search writes each match as text (see `search`): `before`, then the JSON string of
+ * `urlBase` + the id, `between`, the stored JSON, `after`. The caller owns the shape (a Bundle entry).
+ */
+export type MatchTextFormat = { before: string; urlBase: string; between: string; after: string };
+
 /** A current resource as stored: its JSON text is already the response body (no secret, meta set). */
 export type StoredResource = { id: string; versionId: number; lastUpdated: string; json: string };
 
@@ -363,7 +369,9 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     // The page size is written into the SQL, the offset bound: SQLite walks a literal LIMIT of 20
     // a third faster than a bound one, and page sizes are few (a validated 0-100) where offsets are many.
     if (!Number.isSafeInteger(query.count) || query.count < 0) throw new RangeError(`invalid page size ${query.count}`);
-    const select = `SELECT id, resource AS json FROM client_application WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ${query.count} OFFSET ?`;
+    // Each match leaves SQLite as the text the response splices in (see `search`); the four bound
+    // values of MatchTextFormat come first.
+    const select = `SELECT ? || json_quote(? || id) || ? || resource || ? FROM client_application WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ${query.count} OFFSET ?`;
     // A grant-type filter alone is counted from the grant table's primary key (it holds rows for
     // current clients only), not by walking every client: 63 ms → 0.1 ms at 100,000 clients.
     const onlyGrantTypes = query.grantTypes?.length === 1 && !query.names?.length && !query.ids?.length && !query.lastUpdated?.length;
@@ -424,13 +432,23 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
       return selectOrigin.get(origin) !== undefined;
     },
 
-    /** One page of matches as stored JSON (spliced into the Bundle unparsed), and the total if asked. */
-    search(query: SearchQuery): { total?: number; resources: Pick<StoredResource, 'id' | 'json'>[] } {
+    /**
+     * One page of matches as text, each written by SQLite as `format` says around its stored JSON
+     * (unparsed), joined by commas; how many there are, and the total if asked. A page of 20 is
+     * then one string per match, without a row object each or a second pass in JavaScript to
+     * splice them: that pass and those objects were a third of a 20-row search's cost in the store.
+     */
+    search(query: SearchQuery, format: MatchTextFormat): { total?: number; returned: number; text: string } {
       const { select, count, params, countParams } = searchSql(query);
-      const resources =
-        query.count === 0 ? [] : (prepared(select).all(...params, query.offset) as Pick<StoredResource, 'id' | 'json'>[]);
-      if (!query.withTotal) return { resources };
-      return { total: countCached(count, countParams), resources };
+      const matches =
+        query.count === 0
+          ? []
+          : (prepared(select)
+              .pluck()
+              .all(format.before, format.urlBase, format.between, format.after, ...params, query.offset) as string[]);
+      const page = { returned: matches.length, text: matches.join(',') };
+      if (!query.withTotal) return page;
+      return { total: countCached(count, countParams), ...page };
     },
 
     /** How many search and history statements are cached: the proof that hostile query shapes cannot grow it. */
@@ -448,7 +466,7 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     explainSearch(query: SearchQuery): string[] {
       const { select, params } = searchSql(query);
       return (
-        db.prepare(`EXPLAIN QUERY PLAN ${select}`).all(...params, query.offset) as { detail: string }[]
+        db.prepare(`EXPLAIN QUERY PLAN ${select}`).all('', '', '', '', ...params, query.offset) as { detail: string }[]
       ).map((r) => r.detail);
     },
 
