@@ -21,13 +21,12 @@ export function searchsetBundleJson(options: {
   entries: string;
   links: { relation: 'self' | 'next' | 'previous'; url: string }[];
 }): string {
-  const head = JSON.stringify({
-    resourceType: 'Bundle',
-    type: 'searchset',
-    ...(options.total === undefined ? {} : { total: options.total }),
-    link: options.links,
-  });
-  return `${head.slice(0, -1)},"entry":[${options.entries}]}`;
+  // Written out, as JSON.stringify would write this object (relations are fixed words; URLs go
+  // through JSON.stringify), without building the object first.
+  let link = '';
+  for (const { relation, url } of options.links) link += `${link ? ',' : ''}{"relation":"${relation}","url":${JSON.stringify(url)}}`;
+  const total = options.total === undefined ? '' : `"total":${options.total},`;
+  return `{"resourceType":"Bundle","type":"searchset",${total}"link":[${link}],"entry":[${options.entries}]}`;
 }
 
 const STATUS_TEXT: Record<string, string> = {

@@ -64,6 +64,12 @@ describe('search', () => {
     // The stored JSON is spliced in as is, byte for byte what a read sends.
     expect(res.text).toContain(`"resource":${read.text},"search":{"mode":"match"}}]}`);
     expect(res.body.link).toEqual([{ relation: 'self', url: `${server.fhirBaseUrl}/ClientApplication?name=b&_total=none&_count=20&_offset=0` }]);
+    // Compact JSON, keys in the order JSON.stringify writes them: the Bundle is written as text.
+    expect(res.text).toBe(JSON.stringify(res.body));
+    const withTotal = await http('/ClientApplication?name=paged&_count=10&_offset=10');
+    expect(withTotal.body.total).toBe(25);
+    expect(withTotal.body.link.map((l: { relation: string }) => l.relation)).toEqual(['self', 'next', 'previous']);
+    expect(withTotal.text).toBe(JSON.stringify(withTotal.body));
   });
 
   it('ORs comma-separated values and ANDs repeated parameters', async () => {
