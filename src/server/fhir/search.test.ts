@@ -107,6 +107,21 @@ describe('search', () => {
     expect((await http('/ClientApplication?_lastUpdated=yesterday')).status).toBe(400);
   });
 
+  it('combines every filter in one search, each with its own values', async () => {
+    const query = [
+      'name=alp,bet',
+      'grantType=client_credentials,refresh_token',
+      '_id=alpine,alpha,beta,page-01',
+      '_lastUpdated=gt2000',
+      `_lastUpdated=le${encodeURIComponent(beforeSecondBatch)}`,
+    ].join('&');
+    const res = await http(`/ClientApplication?${query}`);
+    expect(res.status).toBe(200);
+    expect(names(res.body)).toEqual(['alpine backend', 'Beta']);
+    expect(res.body.total).toBe(2);
+    expect(names((await http(`/ClientApplication?${query}&_lastUpdated=lt2000`)).body)).toEqual([]);
+  });
+
   it('sorts by _lastUpdated descending', async () => {
     const res = await http('/ClientApplication?_sort=-_lastUpdated&_count=2');
     expect(names(res.body)).toEqual(['Paged 24', 'Paged 23']);
