@@ -34,7 +34,9 @@ const EXPOSED_HEADERS = 'etag, location, last-modified, content-location, www-au
 export function fhirCors(app: FastifyInstance, options: { policy: CorsPolicy; basePath: string }): void {
   const { policy, basePath } = options;
   const isFhir = (url: string) => url === basePath || url.startsWith(`${basePath}/`) || url.startsWith(`${basePath}?`);
-  const isPublic = (url: string) => url.split('?')[0] === `${basePath}/.well-known/smart-configuration`;
+  const smartConfiguration = `${basePath}/.well-known/smart-configuration`;
+  // Its path, with or without a query (no array per response, as split would make).
+  const isPublic = (url: string) => url === smartConfiguration || url.startsWith(`${smartConfiguration}?`);
 
   const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;

@@ -1,29 +1,32 @@
-import type { ClientApplicationVersion } from '../store/client-applications.ts';
+import type { ClientApplicationVersion, MatchTextFormat } from '../store/client-applications.ts';
 
 export function weakEtag(versionId: number | string): string {
   return `W/"${versionId}"`;
 }
 
 /**
- * A searchset Bundle as JSON text. Each match is spliced in as the JSON it was stored as (already
- * the resource's representation, without a secret): a 20-row page is not parsed and re-serialised.
+ * How the store writes each match of a search: a searchset Bundle entry around the resource's
+ * stored JSON, already its representation without a secret (https://hl7.org/fhir/R4/bundle.html).
+ */
+export function searchsetEntryFormat(fhirBaseUrl: string): MatchTextFormat {
+  return { before: '{"fullUrl":', urlBase: `${fhirBaseUrl}/ClientApplication/`, between: ',"resource":', after: ',"search":{"mode":"match"}}' };
+}
+
+/**
+ * A searchset Bundle as JSON text, around its entries as the store wrote them
+ * (`searchsetEntryFormat`, joined by commas): a 20-row page is not parsed and re-serialised.
  */
 export function searchsetBundleJson(options: {
-  fhirBaseUrl: string;
   total: number | undefined;
-  resources: { id: string; json: string }[];
+  entries: string;
   links: { relation: 'self' | 'next' | 'previous'; url: string }[];
 }): string {
-  const head = JSON.stringify({
-    resourceType: 'Bundle',
-    type: 'searchset',
-    ...(options.total === undefined ? {} : { total: options.total }),
-    link: options.links,
-  });
-  const entries = options.resources.map(
-    (r) => `{"fullUrl":${JSON.stringify(`${options.fhirBaseUrl}/ClientApplication/${r.id}`)},"resource":${r.json},"search":{"mode":"match"}}`,
-  );
-  return `${head.slice(0, -1)},"entry":[${entries.join(',')}]}`;
+  // Written out, as JSON.stringify would write this object (relations are fixed words; URLs go
+  // through JSON.stringify), without building the object first.
+  let link = '';
+  for (const { relation, url } of options.links) link += `${link ? ',' : ''}{"relation":"${relation}","url":${JSON.stringify(url)}}`;
+  const total = options.total === undefined ? '' : `"total":${options.total},`;
+  return `{"resourceType":"Bundle","type":"searchset",${total}"link":[${link}],"entry":[${options.entries}]}`;
 }
 
 const STATUS_TEXT: Record<string, string> = {

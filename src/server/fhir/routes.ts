@@ -12,7 +12,7 @@ import {
 import { issue } from '../../model/operation-outcome.ts';
 import { hashSecret } from '../oidc/secret-hash.ts';
 import type { ClientApplicationStore, CurrentClientApplication, SecretChange } from '../store/client-applications.ts';
-import { historyBundle, pageLinks, searchsetBundleJson, weakEtag } from './bundles.ts';
+import { historyBundle, pageLinks, searchsetBundleJson, searchsetEntryFormat, weakEtag } from './bundles.ts';
 import { capabilityStatement } from './capability-statement.ts';
 import { badRequest, FhirHttpError, gone, notFound } from './fhir-http-error.ts';
 import { DEFAULT_COUNT, MAX_COUNT, dateInterval, parseSearchParams, searchLinkQuery } from './search-params.ts';
@@ -210,6 +210,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
   const { store, fhirBaseUrl } = options;
   const startedAt = new Date().toISOString();
   const resourceUrl = (id: string) => `${fhirBaseUrl}/ClientApplication/${id}`;
+  const entryFormat = searchsetEntryFormat(fhirBaseUrl);
 
   // Only JSON bodies are accepted (FHIR JSON, plain JSON, JSON Patch); anything else is 415.
   // Fastify's own parser keeps its prototype-poisoning protection.
@@ -232,16 +233,16 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
       const parsed = parseSearchParams(request.query);
       if ('problems' in parsed) throw new FhirHttpError(400, parsed.problems);
       const { query } = parsed;
-      const result = store.search(query);
+      const result = store.search(query, entryFormat);
       const links = pageLinks({
         url: (q) => `${fhirBaseUrl}/ClientApplication?${q}`,
         queryFor: (count, offset) => searchLinkQuery(request.query, count, offset),
         count: query.count,
         offset: query.offset,
         total: result.total,
-        returned: result.resources.length,
+        returned: result.returned,
       });
-      reply.type(FHIR_JSON).send(searchsetBundleJson({ fhirBaseUrl, total: result.total, resources: result.resources, links }));
+      reply.type(FHIR_JSON).send(searchsetBundleJson({ total: result.total, entries: result.text, links }));
     },
   );
 

@@ -81,15 +81,16 @@ export function dateInterval(text: string): { start: string; end: string } | und
 
 export type ParsedSearch = { query: SearchQuery; totalMode: 'none' | 'estimate' | 'accurate' };
 
+const KNOWN_PARAMETERS = new Set<string>([...SEARCH_PARAMETERS.map((p) => p.name), ...RESULT_PARAMETERS]);
+
 export function parseSearchParams(query: Record<string, QueryValue>): ParsedSearch | { problems: OutcomeIssue[] } {
   const problems: OutcomeIssue[] = [];
-  const known = new Set<string>([...SEARCH_PARAMETERS.map((p) => p.name), ...RESULT_PARAMETERS]);
-  const unknown = Object.keys(query).filter((key) => !known.has(key));
-  for (const key of unknown) {
+  for (const key of Object.keys(query)) {
+    if (KNOWN_PARAMETERS.has(key)) continue;
     problems.push(
       issue(
         'not-supported',
-        `Unknown search parameter "${key}". Supported: ${[...known].join(', ')}.`,
+        `Unknown search parameter "${key}". Supported: ${[...KNOWN_PARAMETERS].join(', ')}.`,
         key,
       ),
     );
@@ -173,14 +174,21 @@ export function parseSearchParams(query: Record<string, QueryValue>): ParsedSear
   };
 }
 
+// application/x-www-form-urlencoded leaves these bytes as they are (https://url.spec.whatwg.org/#urlencoded-serializing).
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/** A name or value written as URLSearchParams writes it, without building one for the plain words most are. */
+function formEncode(text: string): string {
+  return FORM_SAFE.test(text) ? text : new URLSearchParams([['', text]]).toString().slice(1);
+}
+
 /** The canonical query string of a search, for the Bundle's self/next/previous links. */
 export function searchLinkQuery(query: Record<string, QueryValue>, count: number, offset: number): string {
-  const params = new URLSearchParams();
+  const pairs: string[] = [];
   for (const [key, raw] of Object.entries(query)) {
     if (key === '_count' || key === '_offset' || raw === undefined) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) if (value !== '') params.append(key, value);
+    for (const value of Array.isArray(raw) ? raw : [raw]) if (value !== '') pairs.push(`${formEncode(key)}=${formEncode(value)}`);
   }
-  params.set('_count', String(count));
-  params.set('_offset', String(offset));
-  return params.toString();
+  pairs.push(`_count=${count}`, `_offset=${offset}`);
+  return pairs.join('&');
 }

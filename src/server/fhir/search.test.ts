@@ -54,6 +54,24 @@ describe('search', () => {
     expect(names((await http('/ClientApplication?name=portal')).body)).toEqual([]);
   });
 
+  it('writes each match as an entry with its fullUrl, the resource exactly as a read returns it, and search mode', async () => {
+    const res = await http('/ClientApplication?name=b&_total=none');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBeUndefined();
+    expect(res.body.entry).toHaveLength(1);
+    const read = await http('/ClientApplication/beta');
+    expect(res.body.entry[0]).toEqual({ fullUrl: `${server.fhirBaseUrl}/ClientApplication/beta`, resource: read.body, search: { mode: 'match' } });
+    // The stored JSON is spliced in as is, byte for byte what a read sends.
+    expect(res.text).toContain(`"resource":${read.text},"search":{"mode":"match"}}]}`);
+    expect(res.body.link).toEqual([{ relation: 'self', url: `${server.fhirBaseUrl}/ClientApplication?name=b&_total=none&_count=20&_offset=0` }]);
+    // Compact JSON, keys in the order JSON.stringify writes them: the Bundle is written as text.
+    expect(res.text).toBe(JSON.stringify(res.body));
+    const withTotal = await http('/ClientApplication?name=paged&_count=10&_offset=10');
+    expect(withTotal.body.total).toBe(25);
+    expect(withTotal.body.link.map((l: { relation: string }) => l.relation)).toEqual(['self', 'next', 'previous']);
+    expect(withTotal.text).toBe(JSON.stringify(withTotal.body));
+  });
+
   it('ORs comma-separated values and ANDs repeated parameters', async () => {
     expect(names((await http('/ClientApplication?name=alpha,beta')).body)).toEqual(['Alpha Portal', 'Beta']);
     const both = await http('/ClientApplication?grantType=authorization_code&grantType=refresh_token');
@@ -87,6 +105,21 @@ describe('search', () => {
     const today = new Date().toISOString().slice(0, 10);
     expect((await http(`/ClientApplication?_lastUpdated=${today}&_count=0`)).body.total).toBe(29);
     expect((await http('/ClientApplication?_lastUpdated=yesterday')).status).toBe(400);
+  });
+
+  it('combines every filter in one search, each with its own values', async () => {
+    const query = [
+      'name=alp,bet',
+      'grantType=client_credentials,refresh_token',
+      '_id=alpine,alpha,beta,page-01',
+      '_lastUpdated=gt2000',
+      `_lastUpdated=le${encodeURIComponent(beforeSecondBatch)}`,
+    ].join('&');
+    const res = await http(`/ClientApplication?${query}`);
+    expect(res.status).toBe(200);
+    expect(names(res.body)).toEqual(['alpine backend', 'Beta']);
+    expect(res.body.total).toBe(2);
+    expect(names((await http(`/ClientApplication?${query}&_lastUpdated=lt2000`)).body)).toEqual([]);
   });
 
   it('sorts by _lastUpdated descending', async () => {
