@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 
 // The console is built into dist/console, which the reference server serves on the same origin
 // as the API and the sign-in pages (`npm run dev` rebuilds it on every change). Two pages: the
@@ -8,6 +9,23 @@ import { defineConfig } from 'vite';
 // origin, src/console/auth/user-manager.ts).
 
 const ENTRY = path.resolve('src/console/main.tsx');
+const EARLY_SIGN_IN = path.resolve('src/console/auth/early-sign-in.ts');
+const EARLY_SIGN_IN_MARKER = '<!-- early-sign-in -->';
+
+/**
+ * Puts src/console/auth/early-sign-in.ts, compiled, inline where index.html marks it: it must run
+ * before the entry chunk has even loaded. The server allows it by its hash (console-page.ts).
+ */
+function inlineEarlySignIn(): Plugin {
+  return {
+    name: 'client-admin:inline-early-sign-in',
+    async transformIndexHtml(html) {
+      if (!html.includes(EARLY_SIGN_IN_MARKER)) return html;
+      const { code } = await transformWithOxc(fs.readFileSync(EARLY_SIGN_IN, 'utf8'), EARLY_SIGN_IN, { lang: 'ts' });
+      return html.replace(EARLY_SIGN_IN_MARKER, () => `<script>${code.trim()}</script>`);
+    },
+  };
+}
 const LIST_PAGE = path.resolve('src/console/client-applications/list/list-page.tsx');
 
 type ModuleGraph = { getModuleInfo: (id: string) => { importedIds: readonly string[] } | null };
@@ -43,7 +61,7 @@ function listPageChunk() {
 }
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), inlineEarlySignIn()],
   publicDir: 'public',
   build: {
     outDir: 'dist/console',

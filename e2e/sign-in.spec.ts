@@ -54,10 +54,17 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   page.on('framenavigated', (frame) => {
     if (frame !== page.mainFrame()) frames.push(frame.url());
   });
-  const authorizations: { type: string; prompt: string | null }[] = [];
+  const authorizations: { type: string; prompt: string | null; isEarly: boolean }[] = [];
   const settingsRequests: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   page.on('request', (request) => {
-    if (request.url().includes('/oidc/auth?')) authorizations.push({ type: request.resourceType(), prompt: new URL(request.url()).searchParams.get('prompt') });
+    const url = new URL(request.url());
+    // The page's own inline script sends it before the entry chunk runs (early-sign-in.ts); it
+    // alone adds a nonce (oidc-client-ts sends none unless asked).
+    if (url.pathname.endsWith('/oidc/auth')) authorizations.push({ type: request.resourceType(), prompt: url.searchParams.get('prompt'), isEarly: url.searchParams.has('nonce') });
     if (request.url().endsWith('/config.json')) settingsRequests.push(request.url());
   });
   await page.reload();
@@ -66,7 +73,9 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   // (prompt=none, on its session cookie), with no frame at all.
   expect(navigations.map((url) => new URL(url).pathname + new URL(url).search)).toEqual([wanted]);
   expect(navigations.some((url) => url.includes('/oidc/'))).toBe(false);
-  expect(authorizations).toEqual([{ type: 'fetch', prompt: 'none' }]);
+  expect(authorizations).toEqual([{ type: 'fetch', prompt: 'none', isEarly: true }]);
+  // The inline script ran under the page's CSP (allowed by its hash), and nothing was refused.
+  expect(consoleErrors).toEqual([]);
   expect(frames).toEqual([]);
   // The settings came inline with the page.
   expect(settingsRequests).toEqual([]);

@@ -54,9 +54,13 @@ describe('console bundle budget', () => {
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(outDir, '.vite/manifest.json'), 'utf8')) as Manifest;
     const { js, css } = initialFiles(manifest);
-    const jsBytes = js.reduce((sum, file) => sum + gzipSize(file), 0);
+    // index.html's own inline script (the silent sign-in's start) is initial JS too.
+    const html = fs.readFileSync(path.join(outDir, 'index.html'), 'utf8');
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => zlib.gzipSync(match[1] ?? '', { level: 9 }).length);
+    expect(inline.length, 'inline scripts in index.html').toBe(1);
+    const jsBytes = js.reduce((sum, file) => sum + gzipSize(file), 0) + inline.reduce((sum, bytes) => sum + bytes, 0);
     const cssBytes = css.reduce((sum, file) => sum + gzipSize(file), 0);
-    console.info(`initial JS ${(jsBytes / 1000).toFixed(1)} kB gzip (${js.join(', ')}); CSS ${(cssBytes / 1000).toFixed(1)} kB gzip`);
+    console.info(`initial JS ${(jsBytes / 1000).toFixed(1)} kB gzip (${js.join(', ')}, and ${inline.length} inline script); CSS ${(cssBytes / 1000).toFixed(1)} kB gzip`);
 
     // Route pages are split out, loaded on navigation: none of them may be in the initial load.
     const entry = Object.values(manifest).find((chunk) => chunk.isEntry && chunk.src === 'index.html');

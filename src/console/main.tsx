@@ -6,6 +6,7 @@ import { ConfigErrorPage } from './app/config-error-page.tsx';
 import { setFhirConnection } from './app/fhir-connection.ts';
 import { isReturnFromOp } from './app/paths.ts';
 import { createRouter, firstPageReady } from './app/router.tsx';
+import { takeEarlySignIn } from './auth/early-sign-in-handoff.ts';
 import { createSession } from './auth/session.ts';
 import { createUserManager } from './auth/user-manager.ts';
 import './app/global.css';
@@ -25,7 +26,8 @@ async function start(root: HTMLElement) {
   // Tokens live in memory only, so every page load starts without one: sign in silently on the
   // OP's session first; the page's chunk loads meanwhile, and the protected layout waits for the
   // outcome and falls back to the redirect.
-  if (!isReturnFromOp(window.location)) void session.resume();
+  // index.html's own script may have sent the silent sign-in's request already (early-sign-in.ts).
+  if (!isReturnFromOp(window.location)) void session.resume(takeEarlySignIn(config));
   const queryClient = createQueryClient();
   const router = createRouter(queryClient, session);
   // React renders once, when the first page is ready (the list with its rows on a page load),

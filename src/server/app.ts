@@ -5,13 +5,13 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, type Config } from './config.ts';
-import { withInlineSettings } from './console-page.ts';
+import { inlineScriptHashes, withInlineSettings } from './console-page.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
 import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
-import { applySecurityHeaders } from './security-headers.ts';
+import { applySecurityHeaders, pageCspWithScripts } from './security-headers.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
 import { openDatabase, type Db } from './store/database.ts';
 
@@ -123,14 +123,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const indexFile = consoleDir === false ? undefined : path.join(consoleDir, 'index.html');
   const hasConsole = indexFile !== undefined && fs.existsSync(indexFile);
   // The console's page, with its settings inline (console-page.ts); read and made once.
-  let consolePage: Promise<string> | undefined;
+  let consolePage: Promise<{ html: string; csp: string }> | undefined;
   const sendConsolePage = async (reply: FastifyReply) => {
-    consolePage ??= consoleSettings().then((settings) => withInlineSettings(fs.readFileSync(indexFile as string, 'utf8'), settings));
+    consolePage ??= consoleSettings().then((settings) => {
+      const html = withInlineSettings(fs.readFileSync(indexFile as string, 'utf8'), settings);
+      return { html, csp: pageCspWithScripts(inlineScriptHashes(html)) };
+    });
     const page = await consolePage.catch((error: unknown) => {
       consolePage = undefined;
       throw error;
     });
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', page.csp).send(page.html);
   };
   if (hasConsole && consoleDir !== false) {
     const assetsDir = path.join(consoleDir, 'assets') + path.sep;

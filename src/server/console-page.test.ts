@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
-import { withInlineSettings } from './console-page.ts';
+import { createHash } from 'node:crypto';
+import { inlineScriptHashes, withInlineSettings } from './console-page.ts';
 
 // The console page this server sends: index.html with the settings of /config.json inline, so a
 // page load need not ask for them. (The console's side of it: src/console/app/inline-config.test.ts.)
@@ -12,6 +13,7 @@ const VITE_INDEX = `<!doctype html>
 <html lang="en">
   <head>
     <link rel="preload" href="/config.json" as="fetch" crossorigin="anonymous" />
+    <script>window.early = 1;</script>
     <script type="module" crossorigin src="/assets/main-abc.js"></script>
   </head>
   <body><div id="root"></div></body>
@@ -24,6 +26,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   fs.writeFileSync(path.join(consoleDir, 'index.html'), VITE_INDEX);
+  fs.writeFileSync(path.join(consoleDir, 'silent-callback.html'), '<!doctype html><title>silent</title>');
   server = await startTestServer({}, { consoleDir });
 });
 afterAll(async () => {
@@ -47,11 +50,31 @@ describe('the console page', () => {
   });
 });
 
+describe('the console page\'s Content-Security-Policy', () => {
+  it('lets its own inline script run by its hash, and no other inline script', async () => {
+    const response = await fetch(`${server.origin}/resources/ClientApplication`, { headers: { accept: 'text/html' } });
+    const scriptSrc = /script-src ([^;]*)/.exec(response.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    const hash = `'sha256-${createHash('sha256').update('window.early = 1;').digest('base64')}'`;
+    expect(scriptSrc).toEqual(["'self'", hash]);
+    await response.arrayBuffer();
+    // Other pages keep the plain policy.
+    const silent = await fetch(`${server.origin}/silent-callback.html`);
+    expect(silent.status).toBe(200);
+    expect(/script-src ([^;]*)/.exec(silent.headers.get('content-security-policy') ?? '')?.[1]).toBe("'self'");
+    await silent.arrayBuffer();
+  });
+
+  it('hashes classic inline scripts only, not the settings\' data block or scripts with a src', () => {
+    const page = withInlineSettings(VITE_INDEX, { issuer: 'https://op.example' });
+    expect(inlineScriptHashes(page)).toEqual([`'sha256-${createHash('sha256').update('window.early = 1;').digest('base64')}'`]);
+  });
+});
+
 describe('withInlineSettings', () => {
   it('escapes "<", so no value can close the data block or open a script', () => {
     const hostile = { issuer: '</script><script>alert(1)</script><!--' };
     const html = withInlineSettings(VITE_INDEX, hostile);
-    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<script/g)).toHaveLength(3);
     expect(JSON.parse(DATA_BLOCK.exec(html)?.[1] ?? 'null')).toEqual(hostile);
   });
 

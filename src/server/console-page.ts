@@ -1,4 +1,7 @@
-// The console's page as this server sends it: index.html with the console's settings inline.
+import { createHash } from 'node:crypto';
+
+// The console's page as this server sends it: index.html with the console's settings inline,
+// and a Content-Security-Policy that lets its own inline script run (by hash) and nothing else.
 //
 // A static host serves index.html, which preloads config.json, and config.json beside it. This
 // server knows the settings, so it puts them in the page itself, in a JSON data block where the
@@ -14,4 +17,15 @@ const CONFIG_PRELOAD = /<link rel="preload" href="[^"]*config\.json"[^>]*>/;
 export function withInlineSettings(indexHtml: string, settings: unknown): string {
   const json = JSON.stringify(settings).replace(/</g, '\\u003c');
   return indexHtml.replace(CONFIG_PRELOAD, () => `<script type="application/json" id="${CONSOLE_CONFIG_ELEMENT_ID}">${json}</script>`);
+}
+
+// A classic inline script: no src, no type (the settings' JSON data block is not a script).
+const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
+
+/**
+ * CSP source expressions (`'sha256-…'`) of the page's inline scripts — the silent sign-in's start
+ * (src/console/auth/early-sign-in.ts), put there by the build — so exactly these may run.
+ */
+export function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(INLINE_SCRIPT)].map((match) => `'sha256-${createHash('sha256').update(match[1] ?? '').digest('base64')}'`);
 }

@@ -3,9 +3,15 @@ import type { FastifyReply } from 'fastify';
 // The headers every response of ours carries (OWASP Secure Headers Project). Responses that need
 // a narrower or wider policy (the sign-in pages) set their own Content-Security-Policy first.
 
-const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; " +
+const pageCsp = (scriptSources: string) =>
+  `default-src 'self'; script-src ${scriptSources}; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; ` +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+const PAGE_CSP = pageCsp("'self'");
+
+/** The policy of a page of ours whose inline scripts, and only those, run by their hashes. */
+export function pageCspWithScripts(scriptHashes: string[]): string {
+  return pageCsp(["'self'", ...scriptHashes].join(' '));
+}
 
 // No page of ours may be framed (SPEC §7), the console's silent sign-in page included: the console
 // served here asks its same-origin OP by fetch, never from an iframe (fetch-navigator.ts).

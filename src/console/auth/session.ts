@@ -1,5 +1,6 @@
 import type { User, UserManager } from 'oidc-client-ts';
 import { isSafeReturnPath, paths } from '../app/paths.ts';
+import { redeemEarlySignIn, type EarlyAnswer } from './early-sign-in-handoff.ts';
 
 // The admin's session, outside React so the FHIR connection can use it too. The access token
 // lives here (and in oidc-client-ts' in-memory store), nowhere else.
@@ -32,9 +33,10 @@ export interface Session {
    * Signs in without leaving the page while the OP session lasts (a full page load has no token:
    * they live in memory only). Resolves once signed in, or back to `anonymous` when the OP wants
    * the admin (login_required, consent_required, interaction_required), does not answer in time
-   * or cannot be reached: the protected layout then starts the redirect sign-in.
+   * or cannot be reached: the protected layout then starts the redirect sign-in. With `early`,
+   * the answer to the request the page already sent (early-sign-in.ts), it asks nothing itself.
    */
-  resume: () => Promise<void>;
+  resume: (early?: Promise<EarlyAnswer | undefined>) => Promise<void>;
   /**
    * Resolves as soon as a silent sign-in in flight has its outcome (at once when none is), before
    * React hears of it: a request started then leaves before React renders the signed-in page.
@@ -112,11 +114,13 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
     return (await renew())?.access_token;
   }
 
-  async function resumeSilently(outcomeKnown: () => void) {
+  async function resumeSilently(outcomeKnown: () => void, early: Promise<EarlyAnswer | undefined> | undefined) {
     let user: User | null = null;
     try {
-      // No user in memory, so oidc-client-ts asks the OP (prompt=none, fetch-navigator.ts), never a refresh token.
-      user = await userManager.signinSilent();
+      const answer = await early;
+      // No user in memory, so oidc-client-ts asks the OP (prompt=none, fetch-navigator.ts), never a
+      // refresh token, unless the page already did (early-sign-in.ts).
+      user = answer ? await redeemEarlySignIn(userManager, answer) : await userManager.signinSilent();
     } catch {
       // Whatever the reason, the redirect sign-in is the answer; its own errors are shown.
     }
@@ -159,7 +163,7 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
         listeners.delete(listener);
       };
     },
-    async resume() {
+    async resume(early) {
       if (state.status !== 'anonymous') return;
       set({ ...state, status: 'resuming' });
       let outcomeKnown = () => {};
@@ -169,7 +173,7 @@ export function createSession(userManager: UserManager, fetchImpl: typeof fetch 
           resolve();
         };
       });
-      await resumeSilently(outcomeKnown);
+      await resumeSilently(outcomeKnown, early);
     },
     whenResumed: () => resumed ?? Promise.resolve(),
     async signIn(returnTo) {
