@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 
 // The headers every response of ours carries (OWASP Secure Headers Project). Responses that need
-// a narrower or wider policy (the sign-in pages) set their own Content-Security-Policy first.
+// a narrower or wider policy (the sign-in pages, the console page with its inline script's hash)
+// set their own Content-Security-Policy first.
 
 const pageCsp = (scriptSources: string) =>
   `default-src 'self'; script-src ${scriptSources}; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; ` +
