@@ -2,23 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, type Config } from './config.ts';
-import { inlineScriptHashes, withInlineSettings } from './console-page.ts';
+import { consolePageSender } from './console-page.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
 import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
-import { applySecurityHeaders, pageCspWithScripts } from './security-headers.ts';
+import { applySecurityHeaders } from './security-headers.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './store/client-applications.ts';
 import { openDatabase, type Db } from './store/database.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CONSOLE_DIR = path.join(ROOT, 'dist/console');
 /** The console's content-hashed build output (assets/): never changes under its name. */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The icon: not content-hashed, so kept for a day, not for good. */
 const ICON_CACHE = 'public, max-age=86400';
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -120,22 +120,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.get('/config.json', async (_request, reply) => reply.header('cache-control', 'no-cache').send(await consoleSettings()));
 
   const consoleDir = options.consoleDir === undefined ? CONSOLE_DIR : options.consoleDir && path.resolve(options.consoleDir);
-  const indexFile = consoleDir === false ? undefined : path.join(consoleDir, 'index.html');
-  const hasConsole = indexFile !== undefined && fs.existsSync(indexFile);
-  // The console's page, with its settings inline (console-page.ts); read and made once.
-  let consolePage: Promise<{ html: string; csp: string }> | undefined;
-  const sendConsolePage = async (reply: FastifyReply) => {
-    consolePage ??= consoleSettings().then((settings) => {
-      const html = withInlineSettings(fs.readFileSync(indexFile as string, 'utf8'), settings);
-      return { html, csp: pageCspWithScripts(inlineScriptHashes(html)) };
-    });
-    const page = await consolePage.catch((error: unknown) => {
-      consolePage = undefined;
-      throw error;
-    });
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', page.csp).send(page.html);
-  };
-  if (hasConsole && consoleDir !== false) {
+  const indexFile = consoleDir && path.join(consoleDir, 'index.html');
+  // The console's page, with its settings inline (console-page.ts); undefined without a console.
+  const sendConsolePage = indexFile && fs.existsSync(indexFile) ? consolePageSender(indexFile, consoleSettings) : undefined;
+  if (consoleDir && sendConsolePage) {
     const assetsDir = path.join(consoleDir, 'assets') + path.sep;
     const iconFile = path.join(consoleDir, 'favicon.svg');
     app.get('/', async (_request, reply) => sendConsolePage(reply));
@@ -173,7 +161,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         );
     }
     // The console is a single-page app: its routes are client-side, so unknown GETs get index.html.
-    if (hasConsole && request.method === 'GET' && !url.startsWith(apiPrefix) && request.headers.accept?.includes('text/html')) {
+    if (sendConsolePage && request.method === 'GET' && !url.startsWith(apiPrefix) && request.headers.accept?.includes('text/html')) {
       return sendConsolePage(reply);
     }
     return reply.code(404).type(FHIR_JSON).send(operationOutcome([issue('not-found', `Nothing is served at ${url}.`)]));

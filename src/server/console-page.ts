@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { FastifyReply } from 'fastify';
+import { pageCspWithScripts } from './security-headers.ts';
 
 // The console's page as this server sends it: index.html with the console's settings inline,
 // and a Content-Security-Policy that lets its own inline script run (by hash) and nothing else.
@@ -28,4 +31,23 @@ const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
  */
 export function inlineScriptHashes(html: string): string[] {
   return [...html.matchAll(INLINE_SCRIPT)].map((match) => `'sha256-${createHash('sha256').update(match[1] ?? '').digest('base64')}'`);
+}
+
+/**
+ * Sends the console page: `indexFile` with `settings()` inline and the CSP of its inline scripts,
+ * made on first use and kept (a failure to make it is not kept: the next request tries again).
+ */
+export function consolePageSender(indexFile: string, settings: () => Promise<unknown>): (reply: FastifyReply) => Promise<FastifyReply> {
+  let page: Promise<{ html: string; csp: string }> | undefined;
+  return async (reply) => {
+    page ??= settings().then((values) => {
+      const html = withInlineSettings(fs.readFileSync(indexFile, 'utf8'), values);
+      return { html, csp: pageCspWithScripts(inlineScriptHashes(html)) };
+    });
+    const { html, csp } = await page.catch((error: unknown) => {
+      page = undefined;
+      throw error;
+    });
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('content-security-policy', csp).send(html);
+  };
 }
