@@ -57,6 +57,9 @@ type VerifiedToken = {
   client?: { generation: number; principal: Principal };
 };
 
+/** A verified token's signature holds for good; its expiry is checked on every use. */
+const isUnexpired = (entry: VerifiedToken) => entry.payload.exp * 1000 > Date.now();
+
 export type ApiAuthOptions = {
   issuer: string;
   fhirBaseUrl: string;
@@ -107,7 +110,7 @@ export function createApiAuth(options: ApiAuthOptions) {
   async function verifyToken(token: string): Promise<VerifiedToken> {
     const known = verified.get(token);
     if (known) {
-      if (known.payload.exp * 1000 > Date.now()) return known;
+      if (isUnexpired(known)) return known;
       verified.delete(token);
       throw unauthorized('The access token has expired.');
     }
@@ -228,7 +231,7 @@ export function createApiAuth(options: ApiAuthOptions) {
     // spacing, Basic, a malformed header) misses here and is parsed and checked in full.
     if (!authorization?.startsWith('Bearer ')) return undefined;
     const entry = verified.get(authorization.slice(7));
-    return entry && entry.payload.exp * 1000 > Date.now() ? reusablePrincipal(entry) : undefined;
+    return entry && isUnexpired(entry) ? reusablePrincipal(entry) : undefined;
   }
 
   function authorize(principal: Principal, interaction: FhirInteraction | undefined): void {
