@@ -24,9 +24,9 @@ async function start(root: HTMLElement) {
   const session = createSession(createUserManager(config));
   setFhirConnection({ baseUrl: config.fhirBaseUrl, fetch: session.fetchWithAuth });
   // Tokens live in memory only, so every page load starts without one: sign in silently on the
-  // OP's session first; the page's chunk loads meanwhile, and the protected layout waits for the
-  // outcome and falls back to the redirect.
-  // index.html's own script may have sent the silent sign-in's request already (early-sign-in.ts).
+  // OP's session first (with the answer to the request index.html's own script already sent, if
+  // it did: early-sign-in.ts); the page's chunk loads meanwhile, and the protected layout waits for
+  // the outcome and falls back to the redirect.
   if (!isReturnFromOp(window.location)) void session.resume(takeEarlySignIn(config));
   const queryClient = createQueryClient();
   const router = createRouter(queryClient, session);
