@@ -179,9 +179,10 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // 20 rows: the console asks for the same totals again and again, so they are kept until the
   // next write by this process or any other. Least recently used first out.
   const totals = new Map<string, { generation: number; total: number }>();
-  function countCached(shape: string, sql: string, params: unknown[]): number {
-    // The shape (see `searchShape`) decides the SQL, so it stands for it in the key.
-    const key = `${shape}\u0000${JSON.stringify(params)}`;
+  function countCached(countShape: string, sql: string, params: unknown[]): number {
+    // The filter's shape (see `filterShape`) decides the total's SQL, so it stands for it in the
+    // key; the page size and sort do not change a total, so another sort or page reuses it.
+    const key = `${countShape}\u0000${JSON.stringify(params)}`;
     const now = currentGeneration();
     const hit = totals.get(key);
     totals.delete(key);
@@ -361,14 +362,23 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     return clauses.join(' AND ');
   }
 
-  /** What a search's SQL depends on, and nothing else: how many values each filter ORs, the _lastUpdated prefixes, the sort, the page size. */
-  function searchShape(query: SearchQuery): string {
-    let shape = `${query.count}`;
-    for (const s of query.sort) shape += s.descending ? ` -${s.key}` : ` ${s.key}`;
+  /**
+   * What a search's filter, and so its total's SQL, depends on, and nothing else: how many values
+   * each filter ORs, and the _lastUpdated prefixes.
+   */
+  function filterShape(query: SearchQuery): string {
+    let shape = '';
     for (const names of query.names ?? []) shape += ` n${names.length}`;
     for (const grantTypes of query.grantTypes ?? []) shape += ` g${grantTypes.length}`;
     for (const ids of query.ids ?? []) shape += ` i${ids.length}`;
     for (const filter of query.lastUpdated ?? []) shape += ` u${filter.op}`;
+    return shape;
+  }
+
+  /** What a search's page SQL depends on besides the filter: the page size and the sort. */
+  function pageShape(query: SearchQuery): string {
+    let shape = `${query.count}`;
+    for (const s of query.sort) shape += s.descending ? ` -${s.key}` : ` ${s.key}`;
     return shape;
   }
 
@@ -399,15 +409,16 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // request, and finding its statement by that long text, was a sixth of the store's time for a
   // 20-row page. Oldest shape first out.
   const sqlByShape = new Map<string, { select: string; count: string }>();
-  function shapedSearch(query: SearchQuery): { shape: string; select: string; count: string; params: unknown[]; countParams: unknown[] } {
-    const shape = searchShape(query);
+  function shapedSearch(query: SearchQuery): { countShape: string; select: string; count: string; params: unknown[]; countParams: unknown[] } {
+    const countShape = filterShape(query);
+    const shape = `${pageShape(query)} |${countShape}`;
     let sql = sqlByShape.get(shape);
     if (!sql) {
       sql = searchSql(query);
       if (sqlByShape.size >= MAX_CACHED_STATEMENTS) sqlByShape.delete(sqlByShape.keys().next().value as string);
       sqlByShape.set(shape, sql);
     }
-    return { shape, ...sql, ...searchValues(query) };
+    return { countShape, ...sql, ...searchValues(query) };
   }
 
   return {
@@ -457,7 +468,7 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
      * splice them: that pass and those objects were a third of a 20-row search's cost in the store.
      */
     search(query: SearchQuery, format: MatchTextFormat): { total?: number; returned: number; text: string } {
-      const { shape, select, count, params, countParams } = shapedSearch(query);
+      const { countShape, select, count, params, countParams } = shapedSearch(query);
       const matches =
         query.count === 0
           ? []
@@ -466,7 +477,7 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
               .all(format.before, format.urlBase, format.between, format.after, ...params, query.offset) as string[]);
       const page = { returned: matches.length, text: matches.join(',') };
       if (!query.withTotal) return page;
-      return { total: countCached(shape, count, countParams), ...page };
+      return { total: countCached(countShape, count, countParams), ...page };
     },
 
     /** How many search and history statements are cached: the proof that hostile query shapes cannot grow it. */
