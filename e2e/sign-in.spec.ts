@@ -56,6 +56,7 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   });
   const authorizations: { type: string; prompt: string | null; isEarly: boolean }[] = [];
   const settingsRequests: string[] = [];
+  const pageAssets: string[] = [];
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -66,6 +67,7 @@ test('a reload on a list URL with a live OP session shows the rows without the p
     // alone adds a nonce (oidc-client-ts sends none unless asked).
     if (url.pathname.endsWith('/oidc/auth')) authorizations.push({ type: request.resourceType(), prompt: url.searchParams.get('prompt'), isEarly: url.searchParams.has('nonce') });
     if (request.url().endsWith('/config.json')) settingsRequests.push(request.url());
+    if (['stylesheet', 'image', 'font'].includes(request.resourceType()) || url.pathname.includes('favicon')) pageAssets.push(request.url());
   });
   await page.reload();
   await expect(page.getByRole('link', { name: `Silent ${id}` })).toBeVisible();
@@ -77,8 +79,9 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   // The inline script ran under the page's CSP (allowed by its hash), and nothing was refused.
   expect(consoleErrors).toEqual([]);
   expect(frames).toEqual([]);
-  // The settings came inline with the page.
+  // The settings, the styles and the icon came inline with the page.
   expect(settingsRequests).toEqual([]);
+  expect(pageAssets).toEqual([]);
   // The round trip's PKCE verifier and state are gone; tokens are in memory only.
   const storage = await page.evaluate(() => ({ local: { ...localStorage }, session: { ...sessionStorage } }));
   expect(storage).toEqual({ local: {}, session: {} });

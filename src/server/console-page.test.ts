@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { createHash } from 'node:crypto';
-import { inlineScriptHashes, withInlineSettings } from './console-page.ts';
+import { inlineHashes, withInlineSettings } from './console-page.ts';
 
 // The console page this server sends: index.html with the settings of /config.json inline, so a
 // page load need not ask for them. (The console's side of it: src/console/app/inline-config.test.ts.)
@@ -15,6 +15,7 @@ const VITE_INDEX = `<!doctype html>
     <link rel="preload" href="/config.json" as="fetch" crossorigin="anonymous" />
     <script>window.early = 1;</script>
     <script type="module" crossorigin src="/assets/main-abc.js"></script>
+    <style>main{color:red}</style>
   </head>
   <body><div id="root"></div></body>
 </html>`;
@@ -64,9 +65,21 @@ describe('the console page\'s Content-Security-Policy', () => {
     await silent.arrayBuffer();
   });
 
-  it('hashes classic inline scripts only, not the settings\' data block or scripts with a src', () => {
+  it('lets its own style element apply by its hash, and no other inline style', async () => {
+    const response = await fetch(`${server.origin}/resources/ClientApplication`, { headers: { accept: 'text/html' } });
+    const styleSrc = /style-src ([^;]*)/.exec(response.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    expect(styleSrc).toEqual(["'self'", `'sha256-${createHash('sha256').update('main{color:red}').digest('base64')}'`]);
+    await response.arrayBuffer();
+    // Other pages keep the plain policy.
+    const silent = await fetch(`${server.origin}/silent-callback.html`);
+    expect(/style-src ([^;]*)/.exec(silent.headers.get('content-security-policy') ?? '')?.[1]).toBe("'self'");
+    await silent.arrayBuffer();
+  });
+
+  it('hashes classic inline scripts and style elements only, not the settings\' data block or scripts with a src', () => {
     const page = withInlineSettings(VITE_INDEX, { issuer: 'https://op.example' });
-    expect(inlineScriptHashes(page)).toEqual([`'sha256-${createHash('sha256').update('window.early = 1;').digest('base64')}'`]);
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    expect(inlineHashes(page)).toEqual({ scripts: [hash('window.early = 1;')], styles: [hash('main{color:red}')] });
   });
 });
 

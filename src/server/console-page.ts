@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { FastifyReply } from 'fastify';
-import { pageCspWithScripts } from './security-headers.ts';
+import { pageCspWithInline } from './security-headers.ts';
 
 // The console's page as this server sends it: index.html with the console's settings inline,
-// and a Content-Security-Policy that lets its own inline script run (by hash) and nothing else.
+// and a Content-Security-Policy that lets its own inline script run and its own style element
+// apply (by hash), and nothing else inline.
 //
 // A static host serves index.html, which preloads config.json, and config.json beside it. This
 // server knows the settings, so it puts them in the page itself, in a JSON data block where the
@@ -24,17 +25,22 @@ export function withInlineSettings(indexHtml: string, settings: unknown): string
 
 // A classic inline script: no src, no type (the settings' JSON data block is not a script).
 const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
+const INLINE_STYLE = /<style>([\s\S]*?)<\/style>/g;
+
+const hashesOf = (html: string, element: RegExp) =>
+  [...html.matchAll(element)].map((match) => `'sha256-${createHash('sha256').update(match[1] ?? '').digest('base64')}'`);
 
 /**
  * CSP source expressions (`'sha256-…'`) of the page's inline scripts — the silent sign-in's start
- * (src/console/auth/early-sign-in.ts), put there by the build — so exactly these may run.
+ * (src/console/auth/early-sign-in.ts) — and style elements — the console's stylesheet — both put
+ * there by the build (vite.config.ts), so exactly these may run and apply.
  */
-export function inlineScriptHashes(html: string): string[] {
-  return [...html.matchAll(INLINE_SCRIPT)].map((match) => `'sha256-${createHash('sha256').update(match[1] ?? '').digest('base64')}'`);
+export function inlineHashes(html: string): { scripts: string[]; styles: string[] } {
+  return { scripts: hashesOf(html, INLINE_SCRIPT), styles: hashesOf(html, INLINE_STYLE) };
 }
 
 /**
- * Sends the console page: `indexFile` with `settings()` inline and the CSP of its inline scripts,
+ * Sends the console page: `indexFile` with `settings()` inline and the CSP of its inline scripts and styles,
  * made on first use and kept (a failure to make it is not kept: the next request tries again).
  */
 export function consolePageSender(indexFile: string, settings: () => Promise<unknown>): (reply: FastifyReply) => Promise<FastifyReply> {
@@ -42,7 +48,7 @@ export function consolePageSender(indexFile: string, settings: () => Promise<unk
   return async (reply) => {
     page ??= settings().then((values) => {
       const html = withInlineSettings(fs.readFileSync(indexFile, 'utf8'), values);
-      return { html, csp: pageCspWithScripts(inlineScriptHashes(html)) };
+      return { html, csp: pageCspWithInline(inlineHashes(html)) };
     });
     const { html, csp } = await page.catch((error: unknown) => {
       page = undefined;

@@ -1,17 +1,20 @@
 import type { FastifyReply } from 'fastify';
 
 // The headers every response of ours carries (OWASP Secure Headers Project). Responses that need
-// a narrower or wider policy (the sign-in pages, the console page with its inline script's hash)
+// a narrower or wider policy (the sign-in pages, the console page with its inline script's and style's hashes)
 // set their own Content-Security-Policy first.
 
-const pageCsp = (scriptSources: string) =>
-  `default-src 'self'; script-src ${scriptSources}; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; ` +
+const pageCsp = (scriptSources: string, styleSources: string) =>
+  `default-src 'self'; script-src ${scriptSources}; style-src ${styleSources}; img-src 'self' https: data:; connect-src 'self'; ` +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
-const PAGE_CSP = pageCsp("'self'");
+const PAGE_CSP = pageCsp("'self'", "'self'");
 
-/** The policy of a page of ours whose inline scripts, and only those, run by their hashes. */
-export function pageCspWithScripts(scriptHashes: string[]): string {
-  return pageCsp(["'self'", ...scriptHashes].join(' '));
+/**
+ * The policy of a page of ours whose inline scripts and style elements, and only those, apply by
+ * their hashes (style attributes stay refused: a hash never allows one).
+ */
+export function pageCspWithInline(hashes: { scripts: string[]; styles: string[] }): string {
+  return pageCsp(["'self'", ...hashes.scripts].join(' '), ["'self'", ...hashes.styles].join(' '));
 }
 
 // No page of ours may be framed (SPEC §7), the console's silent sign-in page included: the console
