@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeBundles, startBundledChild } from './lib/bundle.ts';
-import { BENCH_DIR, hasTaskset, SERVER_CORE, startChild, type Child } from './lib/child.ts';
+import { BENCH_CORE, BENCH_DIR, hasTaskset, SERVER_CORE, startChild, type Child } from './lib/child.ts';
 import { round } from './lib/stats.ts';
 import { detailTable, fmt, targetTable, type TargetLine } from './report.ts';
 import { benchConsole, buildConsole, measureBundle, type BundleSizes, type ConsoleTimings, type NotMeasured } from './sections/console.ts';
@@ -119,8 +119,8 @@ async function main() {
   else log(`  not measured: ${bundle.notMeasured}`);
 
   // The load generator (this process, all its threads) on core 0; servers on core 1.
-  if (hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' }).status === 0) {
-    results.machine.loadGeneratorPinnedToCore = 0;
+  if (hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', BENCH_CORE, String(process.pid)], { stdio: 'ignore' }).status === 0) {
+    results.machine.loadGeneratorPinnedToCore = Number(BENCH_CORE);
   }
 
   // Bundled and run by plain node, as `npm start` runs the server: its memory is production's.
@@ -351,6 +351,19 @@ function targetLines(): TargetLine[] {
       target: '≤ 300 ms',
       verdict: fmt.verdict(timings.isMet.firstRows),
     });
+    // The same loads with Playwright's driver on Chromium's core, as measured before (console.ts placeDriver).
+    const beside = timings.driverBesideChromium;
+    if (beside) {
+      lines.push({
+        area: 'console',
+        figure: "navigation → first rows (driver on Chromium's core)",
+        value: fmt.ms(beside.firstRowsMs),
+        baseline: `${fmt.ms(beside.rawTableFirstRowsMs)} static 20-row page`,
+        ratio: fmt.x(beside.ratio),
+        target: '(report)',
+        verdict: '–',
+      });
+    }
     lines.push({
       area: 'console',
       figure: 'in-app link → first rows',

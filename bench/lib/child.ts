@@ -10,6 +10,8 @@ export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const ROOT = path.resolve(BENCH_DIR, '..');
 
 export const SERVER_CORE = '1';
+/** The bench itself: the load generator, and Playwright's driver of Chromium, which starts here. */
+export const BENCH_CORE = '0';
 
 export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;

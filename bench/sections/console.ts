@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
-import { ROOT } from '../lib/child.ts';
+import { BENCH_CORE, hasTaskset, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
 import type { ProductReady } from '../servers/product-server.ts';
@@ -113,9 +113,13 @@ export type ConsoleTimings = {
   /** Baseline: navigation → first rows painted of a static 20-row HTML table from raw Fastify. */
   rawTableFirstRowsMs: number;
   ratio: number;
+  /** The core the bench's Playwright driver ran on while Chromium was measured (null: not pinned). */
+  driverCore: number | null;
+  /** The same page loads with the driver on Chromium's core, as the bench measured them before. */
+  driverBesideChromium: { firstRowsMs: number; firstRowsByRun: number[]; rawTableFirstRowsMs: number; ratio: number } | undefined;
   /**
    * Parts of firstRowsMs (medians), end to end: navigation start → the authorization request
-   * leaves (a silent sign-in's iframe, or a top-level redirect); → the code exchange starts (the
+   * leaves (the page's own fetch, from its resource timing); → the code exchange starts (the
    * OP's answer, and for a redirect the second boot of the SPA); the token request; → the list's
    * search request starts (route chunk, React); the search request; → the rows are painted.
    */
@@ -167,6 +171,18 @@ export const INIT_SCRIPT = `(() => {
 
 const markTime = (page: Page, name: string) =>
   page.evaluate((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? null, name);
+
+/**
+ * Moves this process, with Playwright's driver in it, to `core`; Chromium stays on the core it
+ * was started on. The driver handles every DevTools protocol event of the page (each request,
+ * response, frame and binding call): 40–100 ms of CPU per page load here, more than the page's
+ * own scripts. On Chromium's core it slows the page it measures, which a user's browser has no
+ * driver to do; beside the server it competes only with the server, idle between the page's
+ * requests. The static baseline page is measured the same way.
+ */
+function placeDriver(core: string): boolean {
+  return hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', core, String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
 
 /** Runs one step of the scenario; a failure names the step and where the page was. */
 async function step<T>(page: Page, what: string, action: () => Promise<T>): Promise<T> {
@@ -222,11 +238,6 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
     await page.exposeBinding('__benchDocument', (source, url: string, timeOrigin: number) => {
       if (source.frame === page.mainFrame()) documents.push({ url, timeOrigin });
     });
-    // When each authorization request left the browser (epoch ms), from any frame.
-    const authorizeStarts: number[] = [];
-    page.on('requestfinished', (request) => {
-      if (/\/oidc\/auth\?/.test(request.url())) authorizeStarts.push(request.timing().startTime);
-    });
     const marks = new Marks();
     await page.exposeBinding('__benchMark', (source, name: string) => {
       if (source.frame === page.mainFrame()) marks.seen(name);
@@ -249,68 +260,77 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       }),
     );
 
-    const waterfalls: { what: string; startMs: number; durationMs: number }[][] = [];
-    const navigations: (ConsoleTimings['callbackNavigation'] | undefined)[] = [];
-    const runs: { total: number; boot: number; authorize: number; token: number; toList: number; request: number; render: number }[] = [];
-    const rawRuns: number[] = [];
-    const measureRawTable = async () => {
-      await marks.after(page, 'bench:first-rows', 'the raw table', () => page.goto(rawTableUrl, { waitUntil: 'commit' }));
-      rawRuns.push((await markTime(page, 'bench:first-rows')) ?? NaN);
-    };
-    for (let i = 0; i < settings.consoleSamples; i++) {
-      // A/B: the baseline page before the console on even samples, after it on odd ones.
-      if (i % 2 === 0) await measureRawTable();
-      documents.length = 0;
-      authorizeStarts.length = 0;
-      await marks.after(page, 'bench:first-rows', 'the client list', () => page.goto(listUrl, { waitUntil: 'commit' }));
-      const final = await page.evaluate(() => {
-        const rows = performance.getEntriesByName('bench:first-rows').at(-1)?.startTime ?? 0;
-        const search = performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.includes('/ClientApplication?'))
-          .at(-1) as PerformanceResourceTiming | undefined;
-        const token = performance
-          .getEntriesByType('resource')
-          .filter((e) => /\/oidc\/token$/.test(e.name))
-          .at(-1) as PerformanceResourceTiming | undefined;
-        // What the document waited on, relative to its navigation start (the redirect to the OP).
-        const waterfall = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
-          .filter((e) => e.startTime <= rows)
-          .map((e) => {
-            const url = new URL(e.name);
-            return { what: `${url.pathname.replace(/^.*\/api\/v1\//, '…/')}${url.search ? '?…' : ''}`, startMs: Math.round(e.startTime), durationMs: Math.round(e.duration) };
-          });
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-        return {
-          navigation: nav
-            ? { redirectEndMs: Math.round(nav.redirectEnd), responseStartMs: Math.round(nav.responseStart), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) }
-            : undefined,
-          timeOrigin: performance.timeOrigin,
-          rows,
-          searchStart: search?.startTime ?? rows,
-          searchEnd: search?.responseEnd ?? rows,
+    /** Page loads of the list, each beside a load of the static baseline page. */
+    const sampleLoads = async (samples: number) => {
+      const waterfalls: { what: string; startMs: number; durationMs: number }[][] = [];
+      const navigations: (ConsoleTimings['callbackNavigation'] | undefined)[] = [];
+      const runs: { total: number; boot: number; authorize: number; token: number; toList: number; request: number; render: number }[] = [];
+      const rawRuns: number[] = [];
+      const measureRawTable = async () => {
+        await marks.after(page, 'bench:first-rows', 'the raw table', () => page.goto(rawTableUrl, { waitUntil: 'commit' }));
+        rawRuns.push((await markTime(page, 'bench:first-rows')) ?? NaN);
+      };
+      for (let i = 0; i < samples; i++) {
+        // A/B: the baseline page before the console on even samples, after it on odd ones.
+        if (i % 2 === 0) await measureRawTable();
+        documents.length = 0;
+        await marks.after(page, 'bench:first-rows', 'the client list', () => page.goto(listUrl, { waitUntil: 'commit' }));
+        const final = await page.evaluate(() => {
+          const rows = performance.getEntriesByName('bench:first-rows').at(-1)?.startTime ?? 0;
+          const search = performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('/ClientApplication?'))
+            .at(-1) as PerformanceResourceTiming | undefined;
+          const token = performance
+            .getEntriesByType('resource')
+            .filter((e) => /\/oidc\/token$/.test(e.name))
+            .at(-1) as PerformanceResourceTiming | undefined;
+          // What the document waited on, relative to its navigation start (the redirect to the OP).
+          const waterfall = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+            .filter((e) => e.startTime <= rows)
+            .map((e) => {
+              const url = new URL(e.name);
+              return { what: `${url.pathname.replace(/^.*\/api\/v1\//, '…/')}${url.search ? '?…' : ''}`, startMs: Math.round(e.startTime), durationMs: Math.round(e.duration) };
+            });
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          return {
+            navigation: nav
+              ? { redirectEndMs: Math.round(nav.redirectEnd), responseStartMs: Math.round(nav.responseStart), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd) }
+              : undefined,
+            timeOrigin: performance.timeOrigin,
+            rows,
+            searchStart: search?.startTime ?? rows,
+            searchEnd: search?.responseEnd ?? rows,
+            authorizeStart: performance.getEntriesByType('resource').find((e) => /\/oidc\/auth\?/.test(e.name))?.startTime ?? null,
           tokenStart: token?.startTime ?? 0,
-          tokenEnd: token?.responseEnd ?? 0,
-          waterfall,
-        };
-      });
-      waterfalls.push(final.waterfall);
-      navigations.push(final.navigation);
-      // Epoch milliseconds from here on: the navigation the admin started is the first document's.
-      const start = documents[0]?.timeOrigin ?? final.timeOrigin;
-      const at = (ms: number) => final.timeOrigin + ms;
-      const authorize = authorizeStarts[0] ?? start;
-      runs.push({
-        total: at(final.rows) - start,
-        boot: authorize - start,
-        authorize: at(final.tokenStart) - authorize,
-        token: final.tokenEnd - final.tokenStart,
-        toList: final.searchStart - final.tokenEnd,
-        request: final.searchEnd - final.searchStart,
-        render: final.rows - final.searchEnd,
-      });
-      if (i % 2 === 1) await measureRawTable();
-    }
+            tokenEnd: token?.responseEnd ?? 0,
+            waterfall,
+          };
+        });
+        waterfalls.push(final.waterfall);
+        navigations.push(final.navigation);
+        // Epoch milliseconds from here on: the navigation the admin started is the first document's.
+        const start = documents[0]?.timeOrigin ?? final.timeOrigin;
+        const at = (ms: number) => final.timeOrigin + ms;
+        // The silent sign-in's request is the page's own fetch, in its resource timing.
+        const authorize = final.authorizeStart === null ? start : at(final.authorizeStart);
+        runs.push({
+          total: at(final.rows) - start,
+          boot: authorize - start,
+          authorize: at(final.tokenStart) - authorize,
+          token: final.tokenEnd - final.tokenStart,
+          toList: final.searchStart - final.tokenEnd,
+          request: final.searchEnd - final.searchStart,
+          render: final.rows - final.searchEnd,
+        });
+        if (i % 2 === 1) await measureRawTable();
+      }
+      return { waterfalls, navigations, runs, rawRuns };
+    };
+
+    // Chromium alone on its core: the driver runs beside the server from here on (see placeDriver).
+    const isDriverMoved = placeDriver(SERVER_CORE);
+    const { waterfalls, navigations, runs, rawRuns } = await sampleLoads(settings.consoleSamples);
 
     const creates: { secret: number; dialog: number; write: number }[] = [];
     const inApp: number[] = [];
@@ -362,7 +382,12 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       inApp.push((rows ?? NaN) - (navClick ?? NaN));
     }
 
+    // The method before: the driver on Chromium's core, for comparison (page loads only).
+    const besideChromium = isDriverMoved && placeDriver(BENCH_CORE) ? await sampleLoads(settings.consoleSamples) : undefined;
+
     const m = (values: number[]) => round(median(values), 1);
+    const pairedRatio = (loads: { runs: { total: number }[]; rawRuns: number[] }) =>
+      round(median(loads.runs.map((r, i) => r.total / (loads.rawRuns[i] ?? NaN)).filter(Number.isFinite)), 2);
     const totals = runs.map((r) => r.total);
     const medianRun = totals.indexOf([...totals].sort((a, b) => a - b)[totals.length >> 1] as number);
     const firstRowsMs = m(runs.map((r) => r.total));
@@ -375,7 +400,14 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       rawTableFirstRowsMs: m(rawRuns),
       inAppFirstRowsMs: m(inApp),
       // Each console load and its baseline load ran back to back: the median of the paired ratios.
-      ratio: round(median(runs.map((r, i) => r.total / (rawRuns[i] ?? NaN)).filter(Number.isFinite)), 2),
+      ratio: pairedRatio({ runs, rawRuns }),
+      driverCore: isDriverMoved ? Number(SERVER_CORE) : null,
+      driverBesideChromium: besideChromium && {
+        firstRowsMs: m(besideChromium.runs.map((r) => r.total)),
+        firstRowsByRun: besideChromium.runs.map((r) => round(r.total, 1)),
+        rawTableFirstRowsMs: m(besideChromium.rawRuns),
+        ratio: pairedRatio(besideChromium),
+      },
       breakdown: {
         bootToAuthorizeMs: m(runs.map((r) => r.boot)),
         authorizeToTokenRequestMs: m(runs.map((r) => r.authorize)),
@@ -396,6 +428,7 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
   } catch (error) {
     return { notMeasured: error instanceof Error ? error.message.split('\n')[0] ?? 'error' : String(error) };
   } finally {
+    placeDriver(BENCH_CORE);
     await browser.close();
   }
 }
