@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isReturnFromOp, paths } from '../app/paths.ts';
 import { INLINE_CONFIG_ELEMENT_ID } from '../app/config.ts';
 import type { EarlyAnswer } from './early-sign-in-handoff.ts';
+import { SILENT_SIGN_IN_TIMEOUT_SECONDS } from './user-manager.ts';
 
 // The page's inline script (early-sign-in.ts), run as the page runs it: what it sends and hands
 // over, and when it stays out of the way. It cannot import, so these also hold its copies of the
-// console's paths and element id to the originals. The network is a stand-in; the real round
+// console's paths, element id and silent sign-in timeout to the originals. The network is a stand-in; the real round
 // trip with oidc-provider and oidc-client-ts is e2e/sign-in.spec.ts.
 
 const ORIGIN = window.location.origin;
@@ -73,6 +74,13 @@ describe('the page\'s early silent sign-in', () => {
       clientId: 'admin-app',
       issuer: SETTINGS.issuer,
     });
+  });
+
+  it('gives the OP as long to answer as any silent sign-in of the console (user-manager.ts)', async () => {
+    const timeout = vi.spyOn(AbortSignal, 'timeout');
+    await runAt(paths.clientApplications());
+    expect(timeout.mock.calls).toEqual([[SILENT_SIGN_IN_TIMEOUT_SECONDS * 1000]]);
+    timeout.mockRestore();
   });
 
   it('stays out of the way on exactly the loads that return from the OP (paths.ts isReturnFromOp)', async () => {

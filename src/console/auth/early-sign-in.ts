@@ -10,7 +10,7 @@
 // embedded server puts in the page (a static host's page has none), without WebCrypto, for an OP
 // on another origin, and on a return from the OP (the same test as paths.ts isReturnFromOp); the
 // console then signs in as it would without it. Its paths and element id are copies of paths.ts's
-// and config.ts's, held to them by early-sign-in.test.ts; the 5 s timeout is user-manager.ts's.
+// and config.ts's, and its 5 s timeout user-manager.ts's, all held to them by early-sign-in.test.ts.
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merges into the global Window (a script, not a module)
 interface Window {
