@@ -12,7 +12,9 @@ if (first.status !== 0) process.exit(first.status ?? 1);
 
 const children = [
   spawn(bin('vite'), ['build', '--watch', '--logLevel', 'warn'], { stdio: 'inherit' }),
-  spawn(bin('tsx'), ['watch', '--clear-screen=false', 'src/server/main.ts'], { stdio: 'inherit' }),
+  // The server lists the console's files and makes its page once, at start: it restarts when a
+  // rebuild of the console writes a new index.html, as it does when its own code changes.
+  spawn(bin('tsx'), ['watch', '--clear-screen=false', '--include', 'dist/console/index.html', 'src/server/main.ts'], { stdio: 'inherit' }),
 ];
 
 let stopping = false;
