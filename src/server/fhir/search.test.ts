@@ -185,6 +185,18 @@ describe('search', () => {
     expect(await total()).toBe(0);
   });
 
+  it('sends a resource outside ASCII byte for byte, as UTF-8', async () => {
+    const name = 'Ärztehaus Zoë 🙂';
+    expect((await http('/ClientApplication/aerztehaus', { method: 'PUT', body: client('aerztehaus', name, ['authorization_code']) })).status).toBe(201);
+    try {
+      const res = await http('/ClientApplication?name=ärzte');
+      expect(names(res.body)).toEqual([name]);
+      expect(res.text).toBe(JSON.stringify(res.body));
+    } finally {
+      await http('/ClientApplication/aerztehaus', { method: 'DELETE' });
+    }
+  });
+
   it('is served by indexes (EXPLAIN QUERY PLAN)', () => {
     const plan = (query: string) => {
       const parsed = parseSearchParams(Object.fromEntries(new URLSearchParams(query)));
