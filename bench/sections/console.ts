@@ -260,17 +260,21 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       }),
     );
 
-    /** Page loads of the list, each beside a load of the static baseline page. */
-    const sampleLoads = async (samples: number) => {
-      const waterfalls: { what: string; startMs: number; durationMs: number }[][] = [];
-      const navigations: (ConsoleTimings['callbackNavigation'] | undefined)[] = [];
-      const runs: { total: number; boot: number; authorize: number; token: number; toList: number; request: number; render: number }[] = [];
-      const rawRuns: number[] = [];
+    type Loads = {
+      waterfalls: { what: string; startMs: number; durationMs: number }[][];
+      navigations: (ConsoleTimings['callbackNavigation'] | undefined)[];
+      runs: { total: number; boot: number; authorize: number; token: number; toList: number; request: number; render: number }[];
+      rawRuns: number[];
+    };
+    const newLoads = (): Loads => ({ waterfalls: [], navigations: [], runs: [], rawRuns: [] });
+    /** Page loads of the list, each beside a load of the static baseline page, added to `into`. */
+    const sampleLoads = async (into: Loads, samples: number, first = 0) => {
+      const { waterfalls, navigations, runs, rawRuns } = into;
       const measureRawTable = async () => {
         await marks.after(page, 'bench:first-rows', 'the raw table', () => page.goto(rawTableUrl, { waitUntil: 'commit' }));
         rawRuns.push((await markTime(page, 'bench:first-rows')) ?? NaN);
       };
-      for (let i = 0; i < samples; i++) {
+      for (let i = first; i < first + samples; i++) {
         // A/B: the baseline page before the console on even samples, after it on odd ones.
         if (i % 2 === 0) await measureRawTable();
         documents.length = 0;
@@ -325,12 +329,28 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
         });
         if (i % 2 === 1) await measureRawTable();
       }
-      return { waterfalls, navigations, runs, rawRuns };
     };
 
-    // Chromium alone on its core: the driver runs beside the server from here on (see placeDriver).
+    // Unmeasured loads first, as every load test here warms its target up: the first loads of a
+    // build compile its scripts, later ones take them from Chromium's code caches.
+    await sampleLoads(newLoads(), 2);
+    // Chromium alone on its core: the driver runs beside the server (see placeDriver). Every
+    // sample also loads the pages with the driver on Chromium's core, the method before, in an
+    // order that alternates, so neither placement gets the warmer browser.
     const isDriverMoved = placeDriver(SERVER_CORE);
-    const { waterfalls, navigations, runs, rawRuns } = await sampleLoads(settings.consoleSamples);
+    const loads = newLoads();
+    const besideChromium = isDriverMoved ? newLoads() : undefined;
+    for (let i = 0; i < settings.consoleSamples; i++) {
+      const beside = async () => {
+        if (besideChromium && placeDriver(BENCH_CORE)) await sampleLoads(besideChromium, 1, i);
+      };
+      if (i % 2 === 1) await beside();
+      if (isDriverMoved) placeDriver(SERVER_CORE);
+      await sampleLoads(loads, 1, i);
+      if (i % 2 === 0) await beside();
+    }
+    const { waterfalls, navigations, runs, rawRuns } = loads;
+    if (isDriverMoved) placeDriver(SERVER_CORE);
 
     const creates: { secret: number; dialog: number; write: number }[] = [];
     const inApp: number[] = [];
@@ -382,8 +402,6 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       inApp.push((rows ?? NaN) - (navClick ?? NaN));
     }
 
-    // The method before: the driver on Chromium's core, for comparison (page loads only).
-    const besideChromium = isDriverMoved && placeDriver(BENCH_CORE) ? await sampleLoads(settings.consoleSamples) : undefined;
 
     const m = (values: number[]) => round(median(values), 1);
     const pairedRatio = (loads: { runs: { total: number }[]; rawRuns: number[] }) =>
