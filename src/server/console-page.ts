@@ -40,8 +40,9 @@ export function inlineHashes(html: string): { scripts: string[]; styles: string[
 }
 
 /**
- * Sends the console page: `indexFile` with `settings()` inline and the CSP of its inline scripts and styles,
- * made on first use and kept (a failure to make it is not kept: the next request tries again).
+ * Sends the console page: `indexFile` with `settings()` inline and the CSP of its inline scripts
+ * and styles, made on first use and kept (a failure to make it is not kept: the next request
+ * tries again).
  */
 export function consolePageSender(indexFile: string, settings: () => Promise<unknown>): (reply: FastifyReply) => Promise<FastifyReply> {
   let page: Promise<{ html: string; csp: string }> | undefined;

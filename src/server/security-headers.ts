@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 
 // The headers every response of ours carries (OWASP Secure Headers Project). Responses that need
-// a narrower or wider policy (the sign-in pages, the console page with its inline script's and style's hashes)
-// set their own Content-Security-Policy first.
+// a narrower or wider policy (the sign-in pages, the console page with the hashes of its inline
+// script and style) set their own Content-Security-Policy first.
 
 const pageCsp = (scriptSources: string, styleSources: string) =>
   `default-src 'self'; script-src ${scriptSources}; style-src ${styleSources}; img-src 'self' https: data:; connect-src 'self'; ` +

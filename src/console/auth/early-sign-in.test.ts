@@ -7,8 +7,8 @@ import { SILENT_SIGN_IN_TIMEOUT_SECONDS } from './user-manager.ts';
 
 // The page's inline script (early-sign-in.ts), run as the page runs it: what it sends and hands
 // over, and when it stays out of the way. It cannot import, so these also hold its copies of the
-// console's paths, element id and silent sign-in timeout to the originals. The network is a stand-in; the real round
-// trip with oidc-provider and oidc-client-ts is e2e/sign-in.spec.ts.
+// console's paths, element id and silent sign-in timeout to the originals. The network is a
+// stand-in; the real round trip with oidc-provider and oidc-client-ts is e2e/sign-in.spec.ts.
 
 const ORIGIN = window.location.origin;
 const SETTINGS = {
