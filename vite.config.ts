@@ -28,6 +28,7 @@ function inlineEarlySignIn(): Plugin {
 }
 
 const ICON_FILE = path.resolve('public/favicon.svg');
+const ICON_LINK = /(<link rel="icon"[^>]*href=")\/favicon\.svg"/;
 const STYLESHEET_LINK = /<link rel="stylesheet"[^>]*href="\/([^"]+\.css)"[^>]*>/g;
 
 /**
@@ -44,8 +45,11 @@ function inlinePageStylesAndIcon(): Plugin {
         if (!context.filename.endsWith('index.html') || !context.bundle) return html;
         const bundle = context.bundle;
         const icon = `data:image/svg+xml,${encodeURIComponent(fs.readFileSync(ICON_FILE, 'utf8').trim())}`;
+        // The build has no copy of the icon to link (publicDir: false): without its link to
+        // replace, the page would ask for a file that is not there.
+        if (!ICON_LINK.test(html)) throw new Error('index.html has no <link rel="icon" href="/favicon.svg"> to put the icon in.');
         return html
-          .replace(/(<link rel="icon"[^>]*href=")\/favicon\.svg"/, (_match, start: string) => `${start}${icon}"`)
+          .replace(ICON_LINK, (_match, start: string) => `${start}${icon}"`)
           .replace(STYLESHEET_LINK, (link, fileName: string) => {
             const asset = bundle[fileName];
             if (asset?.type !== 'asset') return link;
@@ -102,7 +106,9 @@ function listPageChunk() {
 
 export default defineConfig({
   plugins: [react(), inlineEarlySignIn(), inlinePageStylesAndIcon()],
-  publicDir: 'public',
+  // public/ holds the icon, which the build puts inline in index.html (inlinePageStylesAndIcon)
+  // and the server sends as /favicon.ico: nothing in the build would link a copy of it.
+  publicDir: false,
   build: {
     outDir: 'dist/console',
     emptyOutDir: true,

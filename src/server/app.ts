@@ -19,7 +19,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CONSOLE_DIR = path.join(ROOT, 'dist/console');
 /** The console's content-hashed build output (assets/): never changes under its name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** The icon: not content-hashed, so kept for a day, not for good. */
+/** /favicon.ico: not content-hashed, so kept for a day, not for good. */
 const ICON_CACHE = 'public, max-age=86400';
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -125,7 +125,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const sendConsolePage = indexFile && fs.existsSync(indexFile) ? consolePageSender(indexFile, consoleSettings) : undefined;
   if (consoleDir && sendConsolePage) {
     const assetsDir = path.join(consoleDir, 'assets') + path.sep;
-    const iconFile = path.join(consoleDir, 'favicon.svg');
     app.get('/', async (_request, reply) => sendConsolePage(reply));
     app.get('/index.html', async (_request, reply) => sendConsolePage(reply));
     await app.register(fastifyStatic, {
@@ -135,11 +134,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       index: false,
       globIgnore: ['index.html'],
       // Vite names every file under assets/ by its content hash, so a browser may keep them for
-      // good and a page load asks for none of them again; the icon (index.html's) for a day, like
-      // /favicon.ico; index.html and the rest are revalidated.
+      // good and a page load asks for none of them again; the rest is revalidated.
       setHeaders: (reply, file) => {
         if (file.startsWith(assetsDir)) reply.header('cache-control', IMMUTABLE);
-        else if (file === iconFile) reply.header('cache-control', ICON_CACHE);
       },
     });
   }
