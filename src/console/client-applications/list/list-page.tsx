@@ -21,15 +21,15 @@ import {
 const SEARCH_DEBOUNCE_MS = 300;
 
 /** How long a page load's first render may wait for the rows before it shows the skeleton. */
-export const FIRST_PAGE_WAIT_MS = 1_000;
+const FIRST_PAGE_WAIT_MS = 1_000;
 
 /**
  * The route's loader: starts this page's search as soon as there is a token. After a page load's
  * silent sign-in the request then leaves the moment the token arrives, not once React has rendered
  * the signed-in layout and this page. On that first load it also waits for the rows (at most
- * FIRST_PAGE_WAIT_MS, under the router's loading page), so React renders the page once, with its
- * rows, instead of a skeleton it replaces a moment later; in-app navigation never waits (the page
- * shows its own loading state at once).
+ * FIRST_PAGE_WAIT_MS, while index.html shows its loading state), so React renders the page once,
+ * with its rows, instead of a skeleton it replaces a moment later; in-app navigation never waits
+ * (the page shows its own loading state at once).
  */
 export function listLoader(queryClient: QueryClient, session: Session) {
   return async ({ request }: LoaderFunctionArgs) => {
