@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
+import { consoleInitialLoad } from '../../scripts/console-initial-load.ts';
 import { BENCH_CORE, hasTaskset, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
@@ -16,7 +16,7 @@ import type { ProductReady } from '../servers/product-server.ts';
 export type NotMeasured = { notMeasured: string };
 
 export type BundleSizes = {
-  /** gzip -9 bytes of the entry script, its static imports and the modulepreloads. */
+  /** gzip -9 bytes of the console page's initial load (scripts/console-initial-load.ts). */
   jsGzipBytes: number;
   cssGzipBytes: number;
   js: { file: string; bytes: number; gzipBytes: number }[];
@@ -26,8 +26,6 @@ export type BundleSizes = {
   targets: { jsGzipBytes: number; cssGzipBytes: number };
   isMet: { js: boolean; css: boolean };
 };
-
-type ManifestChunk = { file: string; name?: string; src?: string; isEntry?: boolean; isDynamicEntry?: boolean; imports?: string[]; dynamicImports?: string[]; css?: string[] };
 
 /** `vite build` into a temporary directory (never dist/, which the e2e run may be using). */
 export function buildConsole(): { dir: string } | NotMeasured {
@@ -46,55 +44,17 @@ export function buildConsole(): { dir: string } | NotMeasured {
 }
 
 export function measureBundle(dir: string): BundleSizes {
-  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
-  const attr = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => (m[1] as string).replace(/^\//, ''));
-  const js = new Set([
-    ...attr(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
-    ...attr(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
-  ]);
-  const css = new Set(attr(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g));
-  // The entry's static imports (and their CSS) from the manifest, in case index.html lists fewer.
-  const visit = (key: string) => {
-    const chunk = manifest[key];
-    if (!chunk) return;
-    js.add(chunk.file);
-    // The build puts index.html's stylesheet inline and drops its file (counted below, as inline).
-    chunk.css?.forEach((file) => fs.existsSync(path.join(dir, file)) && css.add(file));
-    chunk.imports?.forEach((k) => !js.has(manifest[k]?.file ?? '') && visit(k));
-  };
-  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
-  const size = (file: string) => {
-    const content = fs.readFileSync(path.join(dir, file));
-    return { file, bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length };
-  };
-  const jsFiles = [...js].map(size);
-  // index.html's own inline script (the silent sign-in's start) is initial JS too.
-  for (const match of html.matchAll(/<script>([\s\S]*?)<\/script>/g)) {
-    const content = Buffer.from(match[1] ?? '');
-    jsFiles.push({ file: 'index.html (inline script)', bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length });
-  }
-  const cssFiles = [...css].map(size);
-  for (const match of html.matchAll(/<style>([\s\S]*?)<\/style>/g)) {
-    const content = Buffer.from(match[1] ?? '');
-    cssFiles.push({ file: 'index.html (inline style)', bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length });
-  }
-  // The route chunks: what the entry loads on navigation.
-  const lazy = Object.values(manifest)
-    .filter((chunk) => chunk.isEntry && chunk.src === 'index.html')
-    .flatMap((chunk) => chunk.dynamicImports ?? [])
-    .map((key) => manifest[key])
-    .filter((chunk): chunk is ManifestChunk => chunk !== undefined)
-    .map((chunk) => ({ name: chunk.name ?? chunk.file, gzipBytes: size(chunk.file).gzipBytes }));
-  const jsGzipBytes = jsFiles.reduce((s, f) => s + f.gzipBytes, 0);
-  const cssGzipBytes = cssFiles.reduce((s, f) => s + f.gzipBytes, 0);
+  const { js, css, routes } = consoleInitialLoad(dir);
+  const jsGzipBytes = js.reduce((s, f) => s + f.gzipBytes, 0);
+  const cssGzipBytes = css.reduce((s, f) => s + f.gzipBytes, 0);
   const targets = { jsGzipBytes: 130_000, cssGzipBytes: 15_000 };
   return {
     jsGzipBytes,
     cssGzipBytes,
-    js: jsFiles,
-    css: cssFiles,
-    lazy,
+    js,
+    css,
+    // The route chunks: what the entry loads on navigation.
+    lazy: routes.map((route) => ({ name: route.name, gzipBytes: route.gzipBytes })),
     targets,
     isMet: { js: jsGzipBytes <= targets.jsGzipBytes, css: cssGzipBytes <= targets.cssGzipBytes },
   };
