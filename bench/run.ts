@@ -1,9 +1,9 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeBundles, startBundledChild } from './lib/bundle.ts';
-import { BENCH_CORE, BENCH_DIR, hasTaskset, SERVER_CORE, startChild, type Child } from './lib/child.ts';
+import { BENCH_CORE, BENCH_DIR, hasTaskset, pinThisProcess, SERVER_CORE, startChild, type Child } from './lib/child.ts';
 import { round } from './lib/stats.ts';
 import { detailTable, fmt, targetTable, type TargetLine } from './report.ts';
 import { benchConsole, buildConsole, measureBundle, type BundleSizes, type ConsoleTimings, type NotMeasured } from './sections/console.ts';
@@ -119,9 +119,7 @@ async function main() {
   else log(`  not measured: ${bundle.notMeasured}`);
 
   // The load generator (this process, all its threads) on core 0; servers on core 1.
-  if (hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', BENCH_CORE, String(process.pid)], { stdio: 'ignore' }).status === 0) {
-    results.machine.loadGeneratorPinnedToCore = Number(BENCH_CORE);
-  }
+  if (pinThisProcess(BENCH_CORE)) results.machine.loadGeneratorPinnedToCore = Number(BENCH_CORE);
 
   // Bundled and run by plain node, as `npm start` runs the server: its memory is production's.
   const product = await startBundledChild<ProductReady>('servers/product-server.ts', { args: isNotMeasured(build) ? [] : [build.dir] });

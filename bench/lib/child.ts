@@ -17,6 +17,11 @@ export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Pins this process, every thread of it, to `core`; false where taskset is missing or refuses. */
+export function pinThisProcess(core: string): boolean {
+  return hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', core, String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
 export type Child<Ready> = {
   ready: Ready;
   pid: number;

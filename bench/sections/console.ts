@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
 import { consoleInitialLoad } from '../../scripts/console-initial-load.ts';
-import { BENCH_CORE, hasTaskset, ROOT, SERVER_CORE } from '../lib/child.ts';
+import { BENCH_CORE, pinThisProcess, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
 import type { ProductReady } from '../servers/product-server.ts';
@@ -140,9 +140,7 @@ const markTime = (page: Page, name: string) =>
  * driver to do; beside the server it competes only with the server, idle between the page's
  * requests. The static baseline page is measured the same way.
  */
-function placeDriver(core: string): boolean {
-  return hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', core, String(process.pid)], { stdio: 'ignore' }).status === 0;
-}
+const placeDriver = pinThisProcess;
 
 /** Runs one step of the scenario; a failure names the step and where the page was. */
 async function step<T>(page: Page, what: string, action: () => Promise<T>): Promise<T> {
