@@ -86,105 +86,131 @@ function text(label: string, max: number, options: { singleLine?: boolean; min?:
     });
 }
 
-export const CodingSchema = z.strictObject({
-  system: z.string().optional(),
-  version: z.string().optional(),
-  code: z.string().optional(),
-  display: z.string().optional(),
-  userSelected: z.boolean().optional(),
-});
+// The structural schemas are built on first use, not when this module loads: they are ~110 zod
+// schema objects, 12-14 ms of a browser's main thread, which on a console page load fell in the
+// middle of its sign-in (issue 6). `prepareClientApplicationSchemas` builds them ahead of use, for
+// a page that has a moment with nothing else to do. Each export is a `z.lazy` of the one build.
+let built: ReturnType<typeof buildSchemas> | undefined;
+function schemas() {
+  return (built ??= buildSchemas());
+}
+
+/** Builds the schemas now, if they are not built yet (they are otherwise built by their first parse). */
+export function prepareClientApplicationSchemas(): void {
+  schemas();
+}
+
+export const CodingSchema = z.lazy(() => schemas().coding);
 export type Coding = z.infer<typeof CodingSchema>;
 
-export const MetaSchema = z.strictObject({
-  versionId: z.string().optional(),
-  lastUpdated: z.string().optional(),
-  source: z.string().optional(),
-  profile: z.array(z.string()).optional(),
-  security: z.array(CodingSchema).optional(),
-  tag: z.array(CodingSchema).optional(),
-});
+export const MetaSchema = z.lazy(() => schemas().meta);
 export type Meta = z.infer<typeof MetaSchema>;
 
 /** FHIR R4 ContactPoint (https://hl7.org/fhir/R4/datatypes.html#ContactPoint). */
-export const ContactPointSchema = z.strictObject({
-  system: z
-    .enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other'], {
-      error: 'Contact system must be one of phone, fax, email, pager, url, sms or other.',
-    })
-    .optional(),
-  value: text('Contact value', 2048).optional(),
-  use: z
-    .enum(['home', 'work', 'temp', 'old', 'mobile'], {
-      error: 'Contact use must be one of home, work, temp, old or mobile.',
-    })
-    .optional(),
-  rank: z
-    .number({ error: 'Contact rank must be a number.' })
-    .int({ error: 'Contact rank must be a whole number.' })
-    .positive({ error: 'Contact rank must be 1 or more.' })
-    .optional(),
-  period: z
-    .strictObject({
-      start: z.string().optional(),
-      end: z.string().optional(),
-    })
-    .optional(),
-});
+export const ContactPointSchema = z.lazy(() => schemas().contactPoint);
 export type ContactPoint = z.infer<typeof ContactPointSchema>;
 
-const uriField = (label: string) => text(label, 2048, { singleLine: true }).optional();
+export const ClientApplicationSchema = z.lazy(() => schemas().clientApplication);
 
-export const ClientApplicationSchema = z.strictObject({
-  resourceType: z.literal('ClientApplication', {
-    error: (iss) =>
-      iss.input === undefined
-        ? `resourceType ${REQUIRED}: it must be "ClientApplication".`
-        : 'resourceType must be "ClientApplication".',
-  }),
-  id: stringOf('The client ID (id)')
-    .regex(FHIR_ID_PATTERN, {
-      error: 'The client ID (id) must be 1 to 64 letters, digits, "-" or "." characters.',
-    })
-    .optional(),
-  meta: MetaSchema.optional(),
-  name: text('Name', 200, { singleLine: true }),
-  description: text('Description', 2000).optional(),
-  grantType: z
-    .array(GrantTypeSchema, {
+function buildSchemas() {
+  const coding = z.strictObject({
+    system: z.string().optional(),
+    version: z.string().optional(),
+    code: z.string().optional(),
+    display: z.string().optional(),
+    userSelected: z.boolean().optional(),
+  });
+
+  const meta = z.strictObject({
+    versionId: z.string().optional(),
+    lastUpdated: z.string().optional(),
+    source: z.string().optional(),
+    profile: z.array(z.string()).optional(),
+    security: z.array(coding).optional(),
+    tag: z.array(coding).optional(),
+  });
+
+  const contactPoint = z.strictObject({
+    system: z
+      .enum(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other'], {
+        error: 'Contact system must be one of phone, fax, email, pager, url, sms or other.',
+      })
+      .optional(),
+    value: text('Contact value', 2048).optional(),
+    use: z
+      .enum(['home', 'work', 'temp', 'old', 'mobile'], {
+        error: 'Contact use must be one of home, work, temp, old or mobile.',
+      })
+      .optional(),
+    rank: z
+      .number({ error: 'Contact rank must be a number.' })
+      .int({ error: 'Contact rank must be a whole number.' })
+      .positive({ error: 'Contact rank must be 1 or more.' })
+      .optional(),
+    period: z
+      .strictObject({
+        start: z.string().optional(),
+        end: z.string().optional(),
+      })
+      .optional(),
+  });
+
+  const uriField = (label: string) => text(label, 2048, { singleLine: true }).optional();
+
+  const clientApplication = z.strictObject({
+    resourceType: z.literal('ClientApplication', {
       error: (iss) =>
         iss.input === undefined
-          ? `grantType ${REQUIRED}: choose at least one grant type.`
-          : 'grantType must be a list of grant types, such as ["authorization_code"].',
-    })
-    .min(1, { error: 'Choose at least one grant type.' })
-    .superRefine((grants, ctx) => {
-      grants.forEach((grant, index) => {
-        if (grants.indexOf(grant) !== index) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `Grant type "${grant}" is listed more than once.`,
-            path: [index],
-          });
-        }
-      });
+          ? `resourceType ${REQUIRED}: it must be "ClientApplication".`
+          : 'resourceType must be "ClientApplication".',
     }),
-  responseTypes: ResponseTypeSchema,
-  // Never echoed back in a message: only lengths are reported.
-  secret: stringOf('The client secret')
-    .min(8, { error: 'The client secret must be at least 8 characters.' })
-    .max(512, { error: 'The client secret must be at most 512 characters.' })
-    .optional(),
-  // The 0..5 limit is a rule (422), not structure: see checkRedirectUris.
-  redirectUri: z
-    .array(stringOf('Each redirect URI'), { error: 'redirectUri must be a list of URIs.' })
-    .optional(),
-  uri: uriField('Home page URL'),
-  logoUri: uriField('Logo URL'),
-  tosUri: uriField('Terms of service URL'),
-  policyUri: uriField('Privacy policy URL'),
-  scope: text('Scope', 4000).optional(),
-  contact: ContactPointSchema.optional(),
-});
+    id: stringOf('The client ID (id)')
+      .regex(FHIR_ID_PATTERN, {
+        error: 'The client ID (id) must be 1 to 64 letters, digits, "-" or "." characters.',
+      })
+      .optional(),
+    meta: meta.optional(),
+    name: text('Name', 200, { singleLine: true }),
+    description: text('Description', 2000).optional(),
+    grantType: z
+      .array(GrantTypeSchema, {
+        error: (iss) =>
+          iss.input === undefined
+            ? `grantType ${REQUIRED}: choose at least one grant type.`
+            : 'grantType must be a list of grant types, such as ["authorization_code"].',
+      })
+      .min(1, { error: 'Choose at least one grant type.' })
+      .superRefine((grants, ctx) => {
+        grants.forEach((grant, index) => {
+          if (grants.indexOf(grant) !== index) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `Grant type "${grant}" is listed more than once.`,
+              path: [index],
+            });
+          }
+        });
+      }),
+    responseTypes: ResponseTypeSchema,
+    // Never echoed back in a message: only lengths are reported.
+    secret: stringOf('The client secret')
+      .min(8, { error: 'The client secret must be at least 8 characters.' })
+      .max(512, { error: 'The client secret must be at most 512 characters.' })
+      .optional(),
+    // The 0..5 limit is a rule (422), not structure: see checkRedirectUris.
+    redirectUri: z
+      .array(stringOf('Each redirect URI'), { error: 'redirectUri must be a list of URIs.' })
+      .optional(),
+    uri: uriField('Home page URL'),
+    logoUri: uriField('Logo URL'),
+    tosUri: uriField('Terms of service URL'),
+    policyUri: uriField('Privacy policy URL'),
+    scope: text('Scope', 4000).optional(),
+    contact: contactPoint.optional(),
+  });
+  return { coding, meta, contactPoint, clientApplication };
+}
+
 export type ClientApplication = z.infer<typeof ClientApplicationSchema>;
 
 // --- Rules (SPEC §5) ---------------------------------------------------------------------------

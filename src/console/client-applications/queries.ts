@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import type { ClientApplication } from '../../model/client-application.ts';
+import { prepareClientApplicationSchemas, type ClientApplication } from '../../model/client-application.ts';
 import { isGoneError } from '../../fhir/fhir-error.ts';
 import {
   clientApplicationHistory,
@@ -14,6 +14,11 @@ import { PAGE_SIZE, type ClientApplicationListFilters } from './list/list-filter
 // for reading. Every response is parsed with the model's ClientApplicationSchema inside the
 // query function (the typed verbs strip any `secret` a lax server returns, then parse), so what
 // reaches the cache is a valid ClientApplication and never holds a secret.
+
+// That schema is built on first use (model/client-application.ts). This chunk loads while a page
+// load's sign-in is in flight: build it when the main thread is next idle, which is while the
+// token request is at the server, not in the middle of the sign-in or after the first response.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(prepareClientApplicationSchemas);
 
 export interface ClientApplicationDetail {
   resource: ClientApplication;
