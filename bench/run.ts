@@ -64,6 +64,8 @@ const results: {
     rssTargetMb: number;
     /** Highest settled RSS after the token, read and write loads, and the peak over the run. */
     rssAfterLoad?: { phase: string; rssMb: number; maxRssMb: number };
+    /** At the end of the run, after a forced full GC: what the server keeps (reported, not judged). */
+    afterFullGc?: Memory | NotMeasured;
     isRssMet?: boolean;
   };
   console?: { bundle: BundleSizes | NotMeasured; timings: ConsoleTimings | NotMeasured };
@@ -122,7 +124,9 @@ async function main() {
   if (pinThisProcess(BENCH_CORE)) results.machine.loadGeneratorPinnedToCore = Number(BENCH_CORE);
 
   // Bundled and run by plain node, as `npm start` runs the server: its memory is production's.
-  const product = await startBundledChild<ProductReady>('servers/product-server.ts', { args: isNotMeasured(build) ? [] : [build.dir] });
+  // --expose-gc only lets the run end with a full collection (memoryAfterFullGc); exposing gc()
+  // starts no collection by itself.
+  const product = await startBundledChild<ProductReady>('servers/product-server.ts', { args: isNotMeasured(build) ? [] : [build.dir], nodeArgs: ['--expose-gc'] });
   children.push(product as Child<unknown>);
   const raw = await startChild<RawFastifyReady>('servers/raw-fastify.ts');
   children.push(raw as Child<unknown>);
@@ -207,6 +211,13 @@ async function main() {
   else timings = await benchConsole(product, `${raw.ready.origin}/raw/table`, size, settings);
   if (isNotMeasured(timings)) log(`  not measured: ${timings.notMeasured}`);
   results.console = { bundle, timings };
+
+  // Last, so it changes no figure above: the readings after each load include what V8 had not
+  // collected yet, this one only what the server keeps.
+  if (results.scale) {
+    results.scale.afterFullGc = await product.call<Memory>('memoryAfterFullGc').catch((e) => ({ notMeasured: message(e) }));
+    if (!isNotMeasured(results.scale.afterFullGc)) log(`\n  server RSS at the end, after a full GC: ${fmt.mb(results.scale.afterFullGc.rssMb)} (heap used ${fmt.mb(results.scale.afterFullGc.heapUsedMb)})`);
+  }
 
   await stopChildren();
   if (!isNotMeasured(build)) fs.rmSync(build.dir, { recursive: true, force: true });
@@ -319,6 +330,10 @@ function targetLines(): TargetLine[] {
         target: '≤ 150 MB',
         verdict: fmt.verdict(scale.isRssMet),
       });
+      const kept = scale.afterFullGc;
+      if (kept && !isNotMeasured(kept)) {
+        lines.push({ area: 'scale', figure: 'server RSS at the end, after a full GC', value: fmt.mb(kept.rssMb), baseline: '–', ratio: '–', target: '(report)', verdict: `heap used ${fmt.mb(kept.heapUsedMb)}` });
+      }
       lines.push({ area: 'scale', figure: 'server peak RSS (incl. scrypt)', value: fmt.mb(after.maxRssMb), baseline: `${fmt.mb(scale.rawMemoryAfterLoad.maxRssMb)} raw Fastify`, ratio: fmt.x(after.maxRssMb / scale.rawMemoryAfterLoad.maxRssMb), target: '(report)', verdict: '–' });
     }
     const loader = scale.loaderMemory;
