@@ -2,6 +2,7 @@ import type { ClientApplication } from '../../model/client-application.ts';
 import { SECRET_TAG } from '../../model/client-application.ts';
 import type Database from 'better-sqlite3';
 import { webOrigin, type Db } from './database.ts';
+import { RecentlyUsed } from './recently-used.ts';
 
 // The ClientApplication store: the current version of each resource (with its secret hash),
 // every version ever written (history/vread, never a secret), and a grant-type side table so
@@ -162,32 +163,28 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // caller controls how many distinct statements there are: an unbounded cache grows without
   // limit (a statement ORing hundreds of names holds ~100 kB of native memory). Least recently
   // used first out; a dropped statement is finalized when garbage-collected.
-  const statements = new Map<string, Database.Statement<unknown[]>>();
+  const statements = new RecentlyUsed<Database.Statement<unknown[]>>(MAX_CACHED_STATEMENTS);
   function prepared(sql: string) {
     let statement = statements.get(sql);
-    if (statement) {
-      statements.delete(sql);
-    } else {
+    if (!statement) {
       statement = db.prepare<unknown[]>(sql);
-      if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
     }
-    statements.set(sql, statement);
     return statement;
   }
 
   // A total counts every match, up to every client (3 ms at 100,000), while the page itself reads
   // 20 rows: the console asks for the same totals again and again, so they are kept until the
   // next write by this process or any other. Least recently used first out.
-  const totals = new Map<string, { generation: number; total: number }>();
+  const totals = new RecentlyUsed<{ generation: number; total: number }>(MAX_CACHED_TOTALS);
   function countCached(countShape: string, sql: string, params: unknown[]): number {
     // The filter's shape (see `filterShape`) decides the total's SQL, so it stands for it in the
     // key; the page size and sort do not change a total, so another sort or page reuses it.
     const key = `${countShape}\u0000${JSON.stringify(params)}`;
     const now = currentGeneration();
     const hit = totals.get(key);
-    totals.delete(key);
-    const total = hit?.generation === now ? hit.total : (prepared(sql).get(...params) as { total: number }).total;
-    if (totals.size >= MAX_CACHED_TOTALS) totals.delete(totals.keys().next().value as string);
+    if (hit?.generation === now) return hit.total;
+    const total = (prepared(sql).get(...params) as { total: number }).total;
     totals.set(key, { generation: now, total });
     return total;
   }
