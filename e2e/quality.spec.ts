@@ -6,10 +6,21 @@ import { expect, test } from './fixtures.ts';
 test.describe.configure({ timeout: 60_000 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`list, new and detail have no axe violations in the ${colorScheme} theme, and are photographed`, async ({ page, api }) => {
+  test(`list, new and detail have no axe or CSP violations in the ${colorScheme} theme, and are photographed`, async ({ page, api }) => {
     // Five axe runs over full pages on a small machine.
     test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme });
+    // Every page, the login page included, runs under its CSP without a violation (zod used to
+    // probe eval on each console page load).
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().startsWith('CSP violation')) cspViolations.push(message.text());
+    });
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.log(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.documentURI}`),
+      ),
+    );
     const id = `screenshot-${colorScheme}`;
     await api.putClientApplication({
       id,
@@ -47,6 +58,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(background).toBe(colorScheme === 'dark' ? 'rgb(11, 17, 32)' : 'rgb(255, 255, 255)');
+    expect(cspViolations).toEqual([]);
   });
 }
 

@@ -1,3 +1,5 @@
+// First: before any chunk that carries zod loads (see the module).
+import './app/zod-settings.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, createQueryClient } from './app/app.tsx';
