@@ -90,6 +90,24 @@ export async function assertNoAxeViolations(page: Page, include?: string) {
   expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
+/**
+ * Records every Content-Security-Policy violation of the pages `page` loads from now on. Chromium
+ * does not pass its own CSP refusals to Playwright's console events, so an init script listens for
+ * the documents' `securitypolicyviolation` events and logs each one.
+ */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().startsWith('CSP violation')) violations.push(message.text());
+  });
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.log(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.documentURI}`),
+    ),
+  );
+  return violations;
+}
+
 /** Neither the page, nor Web Storage, nor IndexedDB holds `secret`. */
 export async function assertSecretNowhere(page: Page, secret: string) {
   expect(await page.content()).not.toContain(secret);

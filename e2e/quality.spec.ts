@@ -1,5 +1,5 @@
 import { uniqueId } from './api.ts';
-import { LIST_PATH, assertNoAxeViolations, goToClient, goToConsole, goToNewClient, saveScreenshot } from './console.ts';
+import { LIST_PATH, assertNoAxeViolations, goToClient, goToConsole, goToNewClient, saveScreenshot, watchCspViolations } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
 // Each scenario signs in through the real login page (scrypt) on a 2-core machine.
@@ -12,15 +12,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     // Every page, the login page included, runs under its CSP without a violation (zod used to
     // probe eval on each console page load).
-    const cspViolations: string[] = [];
-    page.on('console', (message) => {
-      if (message.text().startsWith('CSP violation')) cspViolations.push(message.text());
-    });
-    await page.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.log(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.documentURI}`),
-      ),
-    );
+    const cspViolations = await watchCspViolations(page);
     const id = `screenshot-${colorScheme}`;
     await api.putClientApplication({
       id,

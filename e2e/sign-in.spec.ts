@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { uniqueId } from './api.ts';
-import { LIST_PATH, fillLoginForm, goToConsole } from './console.ts';
+import { LIST_PATH, fillLoginForm, goToConsole, watchCspViolations } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
 /** Every URL the page itself (not an iframe) navigates to, from now on. */
@@ -61,6 +61,7 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
+  const cspViolations = await watchCspViolations(page);
   page.on('request', (request) => {
     const url = new URL(request.url());
     // The page's own inline script sends it before the entry chunk runs (early-sign-in.ts); it
@@ -76,7 +77,9 @@ test('a reload on a list URL with a live OP session shows the rows without the p
   expect(navigations.map((url) => new URL(url).pathname + new URL(url).search)).toEqual([wanted]);
   expect(navigations.some((url) => url.includes('/oidc/'))).toBe(false);
   expect(authorizations).toEqual([{ type: 'fetch', prompt: 'none', isEarly: true }]);
-  // The inline script ran under the page's CSP (allowed by its hash), and nothing was refused.
+  // The inline script ran under the page's CSP (allowed by its hash), nothing was refused, and
+  // nothing went wrong.
+  expect(cspViolations).toEqual([]);
   expect(consoleErrors).toEqual([]);
   expect(frames).toEqual([]);
   // The settings, the styles and the icon came inline with the page.
