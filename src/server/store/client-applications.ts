@@ -404,15 +404,14 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
 
   // A search's SQL is kept per shape, as many as the statements: writing it again for every
   // request, and finding its statement by that long text, was a sixth of the store's time for a
-  // 20-row page. Oldest shape first out.
-  const sqlByShape = new Map<string, { select: string; count: string }>();
+  // 20-row page. Least recently used first out, as the statements.
+  const sqlByShape = new RecentlyUsed<{ select: string; count: string }>(MAX_CACHED_STATEMENTS);
   function shapedSearch(query: SearchQuery): { countShape: string; select: string; count: string; params: unknown[]; countParams: unknown[] } {
     const countShape = filterShape(query);
     const shape = `${pageShape(query)} |${countShape}`;
     let sql = sqlByShape.get(shape);
     if (!sql) {
       sql = searchSql(query);
-      if (sqlByShape.size >= MAX_CACHED_STATEMENTS) sqlByShape.delete(sqlByShape.keys().next().value as string);
       sqlByShape.set(shape, sql);
     }
     return { countShape, ...sql, ...searchValues(query) };
