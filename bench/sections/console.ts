@@ -264,7 +264,7 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
             searchStart: search?.startTime ?? rows,
             searchEnd: search?.responseEnd ?? rows,
             authorizeStart: performance.getEntriesByType('resource').find((e) => /\/oidc\/auth\?/.test(e.name))?.startTime ?? null,
-          tokenStart: token?.startTime ?? 0,
+            tokenStart: token?.startTime ?? 0,
             tokenEnd: token?.responseEnd ?? 0,
             waterfall,
           };
