@@ -104,8 +104,25 @@ function listPageChunk() {
   };
 }
 
-export default defineConfig({
+/**
+ * React Router's package exports name only its development build, for production builds too
+ * (remix-run/react-router#14102), which differs from its production build by its dev warnings
+ * alone. The console's build takes the production one; both entry points from the same build,
+ * so there is one copy of the router and its contexts.
+ */
+const REACT_ROUTER_PRODUCTION = path.resolve('node_modules/react-router/dist/production');
+
+export default defineConfig(({ command }) => ({
   plugins: [react(), inlineEarlySignIn(), inlinePageStylesAndIcon()],
+  resolve:
+    command === 'build'
+      ? {
+          alias: [
+            { find: /^react-router$/, replacement: path.join(REACT_ROUTER_PRODUCTION, 'index.mjs') },
+            { find: /^react-router\/dom$/, replacement: path.join(REACT_ROUTER_PRODUCTION, 'dom-export.mjs') },
+          ],
+        }
+      : {},
   // public/ holds the icon, which the build puts inline in index.html (inlinePageStylesAndIcon)
   // and the server sends as /favicon.ico: nothing in the build would link a copy of it.
   publicDir: false,
@@ -123,4 +140,4 @@ export default defineConfig({
       },
     },
   },
-});
+}));
