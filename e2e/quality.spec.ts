@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { uniqueId } from './api.ts';
 import { LIST_PATH, assertNoAxeViolations, goToClient, goToConsole, goToNewClient, saveScreenshot, watchCspViolations } from './console.ts';
 import { expect, test } from './fixtures.ts';
@@ -53,6 +55,33 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(cspViolations).toEqual([]);
   });
 }
+
+test("the console page's icon is the product icon (public/favicon.svg), carried as a PNG", async ({ page }) => {
+  // The PNG is rendered from the SVG (scripts/render-icon.ts): it must not drift from it.
+  await goToConsole(page);
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(href).toMatch(/^data:image\/png;base64,/);
+  const svg = fs.readFileSync(path.resolve('public/favicon.svg'), 'utf8');
+  const largestDifference = await page.evaluate(
+    async ({ png, svg }) => {
+      const pixels = async (src: string) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        const canvas = new OffscreenCanvas(32, 32);
+        const context = canvas.getContext('2d');
+        context?.drawImage(image, 0, 0, 32, 32);
+        return context?.getImageData(0, 0, 32, 32).data ?? new Uint8ClampedArray();
+      };
+      const [fromPng, fromSvg] = await Promise.all([pixels(png), pixels(`data:image/svg+xml,${encodeURIComponent(svg)}`)]);
+      if (fromPng.length !== 32 * 32 * 4 || fromSvg.length !== fromPng.length) return Infinity;
+      return fromPng.reduce((largest, value, i) => Math.max(largest, Math.abs(value - (fromSvg[i] as number))), 0);
+    },
+    { png: href ?? '', svg },
+  );
+  // 0 with the Chromium that rendered it; anti-aliasing may move a few levels with another version.
+  expect(largestDifference, 'largest difference of one colour channel, 0–255').toBeLessThanOrEqual(6);
+});
 
 test('keyboard only: create a public client from the list, without a mouse', async ({ page }) => {
   await goToConsole(page);

@@ -317,7 +317,10 @@ describe('favicon', () => {
   it('serves an icon at /favicon.ico, so no page (the sign-in pages included) logs a 404', async () => {
     const res = await fetch(`${server.origin}/favicon.ico`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('image/svg+xml');
-    expect(await res.text()).toContain('<svg');
+    expect(res.headers.get('content-type')).toBe('image/png');
+    // The PNG signature, then the size from its header: 32 × 32.
+    const png = Buffer.from(await res.arrayBuffer());
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([32, 32]);
   });
 });
