@@ -1,15 +1,18 @@
 import { databaseFile } from '../../src/server/app.ts';
 import { startTestServer } from '../../src/test-support/test-server.ts';
 import { memory, serveCommands } from '../lib/child.ts';
+import { benchServerLogging } from './logging.ts';
 
-// Our server, exactly as it runs in production (buildApp: Fastify, oidc-provider with the SQLite
-// adapter, hashed secrets and the verification cache, the FHIR API behind bearer tokens; bundled
-// and run by plain node as `npm start` runs it, see bench/lib/child.ts startBundledChild), on
-// 127.0.0.1 with a temporary database, plus the seeded confidential `system/*.*` client and the
-// first admin of startTestServer. argv[2]: a built console directory to serve, or nothing.
+// Our server as it runs in production (buildApp: Fastify, oidc-provider with the SQLite adapter,
+// hashed secrets and the verification cache, the FHIR API behind bearer tokens; bundled and run by
+// plain node as `npm start` runs it, see bench/lib/child.ts startBundledChild; logging as with
+// LOG_LEVEL=warn, see ./logging.ts), on 127.0.0.1 with a temporary database, plus the seeded
+// confidential `system/*.*` client and the first admin of startTestServer. argv[2]: a built
+// console directory to serve, or nothing.
 
 const consoleDir = process.argv[2] || false;
-const server = await startTestServer({ LOG_LEVEL: 'silent' }, { consoleDir });
+const logging = benchServerLogging();
+const server = await startTestServer(logging.env, { consoleDir, logger: logging.logger });
 
 export type ProductReady = {
   origin: string;
