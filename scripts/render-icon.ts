@@ -6,11 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium.ts';
 
 const ICON_SIZE = 32;
 
 const svg = fs.readFileSync(path.resolve('public/favicon.svg'), 'utf8');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ viewport: { width: ICON_SIZE, height: ICON_SIZE }, deviceScaleFactor: 1 });
   await page.setContent(`<body style="margin:0"><img src="data:image/svg+xml,${encodeURIComponent(svg)}" width="${ICON_SIZE}" height="${ICON_SIZE}"></body>`);

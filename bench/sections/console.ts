@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
+import { chromiumLaunchOptions } from '../../scripts/chromium.ts';
 import { consoleInitialLoad } from '../../scripts/console-initial-load.ts';
 import { BENCH_CORE, pinThisProcess, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
@@ -181,12 +182,9 @@ class Marks {
 }
 
 export async function benchConsole(product: Child<ProductReady>, rawTableUrl: string, clients: number, settings: BenchSettings): Promise<ConsoleTimings | NotMeasured> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const { executablePath } = chromiumLaunchOptions;
   if (!fs.existsSync(executablePath)) return { notMeasured: `no Chromium at ${executablePath}` };
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(20_000);
