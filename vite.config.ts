@@ -27,8 +27,7 @@ function inlineEarlySignIn(): Plugin {
   };
 }
 
-// The icon as a PNG rendered from public/favicon.svg (scripts/render-icon.ts): a browser decodes an
-// SVG icon by building an SVG document on the page's main thread, 5–7 ms of every page load here.
+// The icon: the PNG rendered from public/favicon.svg (why a PNG: scripts/render-icon.ts).
 const ICON_FILE = path.resolve('public/favicon.png');
 const ICON_LINK = /(<link rel="icon"[^>]*href=")\/favicon\.png"/;
 const STYLESHEET_LINK = /<link rel="stylesheet"[^>]*href="\/([^"]+\.css)"[^>]*>/g;

@@ -92,8 +92,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.get('/health', async () => ({ status: 'ok' }));
 
   // Browsers ask for /favicon.ico on every page, the server-rendered sign-in pages included.
-  // The PNG rendered from public/favicon.svg: a browser decodes a PNG icon in about a millisecond,
-  // an SVG one by building an SVG document on the page's main thread (scripts/render-icon.ts).
+  // The PNG rendered from public/favicon.svg (why a PNG: scripts/render-icon.ts).
   const favicon = fs.readFileSync(path.join(ROOT, 'public/favicon.png'));
   app.get('/favicon.ico', async (_request, reply) =>
     reply.type('image/png').header('cache-control', ICON_CACHE).send(favicon),
