@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
+import { generateRsaPrivateJwk } from '../../src/server/oidc/keys.ts';
 import { memory, serveCommands } from '../lib/child.ts';
 
 // The baseline for the token endpoint: oidc-provider 9 as its README mounts it (its own Koa app
@@ -14,8 +14,7 @@ const port = Number(process.argv[2] ?? 0);
 const CLIENT_ID = 'raw-client';
 const CLIENT_SECRET = 'raw-client-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), alg: 'RS256', use: 'sig', kid: 'raw' };
+const jwk = { ...generateRsaPrivateJwk(), alg: 'RS256', use: 'sig', kid: 'raw' };
 
 const server = http.createServer();
 await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
