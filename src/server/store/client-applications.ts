@@ -468,7 +468,8 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
 
     /**
      * One page of matches as text, each written by SQLite as `format` says around its stored JSON
-     * (unparsed), joined by commas; how many there are, and the total if asked. A page of 20 is
+     * (unparsed), in order, and the total if asked. The caller joins them into its response once
+     * (searchsetBundleJson). A page of 20 is
      * then one string per match, without a row object each or a second pass in JavaScript to
      * splice them: that pass and those objects were a third of a 20-row search's cost in the store.
      *
@@ -478,7 +479,7 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
      * 150-250 ms for the off-heap bytes (p99 5 ms → 16-28 ms). The young garbage the BLOB saved
      * (55 → 12 kB a search) was cheap: scavenges were ~2 % of the server's time.
      */
-    search(query: SearchQuery, format: MatchTextFormat): { total?: number; returned: number; text: string } {
+    search(query: SearchQuery, format: MatchTextFormat): { total?: number; entries: string[] } {
       const { countShape, select, count, params, countParams } = shapedSearch(query);
       const matches =
         query.count === 0
@@ -486,9 +487,8 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
           : (prepared(select)
               .pluck()
               .all(format.before, format.urlBase, format.between, format.after, ...params, query.offset) as string[]);
-      const page = { returned: matches.length, text: matches.join(',') };
-      if (!query.withTotal) return page;
-      return { total: countCached(countShape, count, countParams), ...page };
+      if (!query.withTotal) return { entries: matches };
+      return { total: countCached(countShape, count, countParams), entries: matches };
     },
 
     /** How many search and history statements are cached: the proof that hostile query shapes cannot grow it. */
