@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { issue, operationOutcome } from '../model/operation-outcome.ts';
 import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, type Config } from './config.ts';
 import { consolePageSender } from './console-page.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
+import { fastifyLogging, type LoggerOptions } from './logger.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
 import { createOidcServer, oidcRoutes, type OidcServer } from './oidc/oidc-server.ts';
@@ -28,7 +29,8 @@ export const BODY_LIMIT = 256 * 1024;
 
 export type AppOptions = {
   config: Config;
-  logger?: FastifyServerOptions['logger'];
+  /** Pino options (loggerOptions); no logging without. */
+  logger?: LoggerOptions;
   /** Serve the built console from dist/console (default: when it exists). */
   consoleDir?: string | false;
 };
@@ -45,14 +47,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const db = openDatabase(databaseFile(config));
   const store = createClientApplicationStore(db);
 
+  const logging = fastifyLogging(options.logger);
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...logging.fastify,
     bodyLimit: BODY_LIMIT,
     // Ids are case-sensitive and "a/" is not "a": no normalisation of paths.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 },
     return503OnClosing: true,
     frameworkErrors,
   });
+  // Before any plugin: their instances inherit it.
+  if (logging.appLog) app.log = logging.appLog;
   const cors = createCorsPolicy({ store, consoleOrigin: new URL(config.publicUrl).origin });
   const oidc = await createOidcServer({ config, db, store, cors });
   app.decorate('store', store);

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/test-server.ts';
+import { loggerOptions } from './logger.ts';
+
+// What an operator reads at each LOG_LEVEL: below info Fastify is given no logger of its own
+// (fastifyLogging), and these hold that nothing an operator needs was lost with it.
+
+type Line = { level: number; msg?: string; reqId?: string; req?: { url: string }; res?: { statusCode: number } };
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serverLoggingAt(level: 'info' | 'warn') {
+  const lines: Line[] = [];
+  server = await startTestServer({}, { logger: loggerOptions(level, { write: (line) => void lines.push(JSON.parse(line) as Line) }) });
+  const api = async (path: string) =>
+    fetch(`${server?.fhirBaseUrl}${path}`, { headers: { authorization: `Bearer ${await server?.getAccessToken()}` } });
+  return { server, lines, api };
+}
+
+describe('server logging', () => {
+  it('at warn, writes warnings and errors, each request’s with its id, and no line per request', async () => {
+    const { server, lines, api } = await serverLoggingAt('warn');
+    expect((await api('/metadata')).status).toBe(200);
+    expect(lines).toEqual([]);
+
+    server.app.log.warn('a warning of the app');
+    expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'a warning of the app' })]);
+
+    // The database gone under a running server: the request fails, and says so in the log.
+    server.app.db.close();
+    const failed = await api('/ClientApplication/anything');
+    expect(failed.status).toBe(500);
+    const error = lines.find((line) => line.msg === 'request failed');
+    expect(error).toMatchObject({ level: 50, reqId: expect.stringMatching(/\S/) });
+    expect(lines.filter((line) => line.level < 40)).toEqual([]);
+  });
+
+  it('at info, writes a line as each request comes in and one as it completes, under one request id', async () => {
+    const { lines, api } = await serverLoggingAt('info');
+    expect((await api('/metadata?_format=json')).status).toBe(200);
+    const incoming = lines.find((line) => line.msg === 'incoming request' && line.req?.url.includes('/metadata'));
+    expect(incoming).toMatchObject({ level: 30, reqId: expect.stringMatching(/\S/) });
+    const completed = lines.find((line) => line.msg === 'request completed' && line.reqId === incoming?.reqId);
+    expect(completed).toMatchObject({ level: 30, res: { statusCode: 200 } });
+  });
+});
