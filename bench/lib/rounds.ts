@@ -3,8 +3,9 @@ import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
 import { median, ratio, round } from './stats.ts';
 
 // A/B(/C…) comparisons: every target gets a short warm-up, then `rounds` rounds in which each
-// target runs once, in an order that rotates every round, so drift on a noisy machine (another
-// engineer's test run starting) spreads over all targets instead of landing on one.
+// target runs once, in an order that changes every round (roundOrder), so drift on a noisy machine
+// (another engineer's test run starting, a server still warming up) spreads over all targets
+// instead of landing on one.
 
 export type Target = {
   name: string;
@@ -70,6 +71,20 @@ async function measure(target: Target, duration: number): Promise<Measured> {
   return { ...result, serverCores: (cpuAfter - cpuBefore) / wall };
 }
 
+/**
+ * The order of round `round`: a balanced Latin square (Williams design). Over as many rounds as
+ * there are targets, each target runs once in each position; with an even number of targets, each
+ * also runs once right after each other one. With two, A/B then B/A.
+ */
+export function roundOrder<T>(targets: readonly T[], round: number): T[] {
+  const n = targets.length;
+  // The first row is 0, 1, n-1, 2, n-2, …; each round shifts it by one.
+  return targets.map((_, i) => {
+    const first = i % 2 === 1 ? (i + 1) / 2 : (n - i / 2) % n;
+    return targets[(first + round) % n] as T;
+  });
+}
+
 export async function alternate(
   targets: Target[],
   settings: { rounds: number; duration: number; warmup: number; log: (line: string) => void },
@@ -79,8 +94,7 @@ export async function alternate(
     for (const target of targets) await runLoad({ ...(await target.options()), duration: settings.warmup });
   }
   for (let r = 0; r < settings.rounds; r++) {
-    const order = targets.map((_, i) => targets[(i + r) % targets.length] as Target);
-    if (r % 2 === 1) order.reverse();
+    const order = roundOrder(targets, r);
     const line: string[] = [];
     for (const target of order) {
       const result = await measure(target, settings.duration);
