@@ -53,7 +53,7 @@ export async function benchToken(product: Child<ProductReady>, settings: BenchSe
     const summaries = await alternate([target('raw', baseline, raw as Child<unknown>), target('ours', ours, product as Child<unknown>)], {
       rounds: settings.rounds,
       duration: settings.duration,
-      warmup: settings.warmup,
+      warmup: settings.tokenWarmup,
       log: settings.log,
     });
     const oursSummary = summaries.ours as Summary;
