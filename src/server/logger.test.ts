@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
 import { loggerOptions } from './logger.ts';
 
-// What an operator reads at each LOG_LEVEL: below info Fastify is given no logger of its own
-// (fastifyLogging), and these hold that nothing an operator needs was lost with it.
+// What an operator reads at each LOG_LEVEL: at warn and quieter levels Fastify is given no logger
+// of its own (fastifyLogging), and these hold that nothing an operator needs was lost with it.
 
 type Line = { level: number; msg?: string; reqId?: string; req?: { url: string }; res?: { statusCode: number } };
 

@@ -55,8 +55,8 @@ const writesRequestLines = (level: Config['logLevel']) => ['info', 'debug', 'tra
  * At levels that write Fastify's lines per request (info and more verbose), Fastify builds the
  * logger from `options`. At the others (warn, error, fatal, silent) it gets none of its own: with
  * one, it listens on every response for its end to log "request completed", a cost paid even when
- * the level drops the line (4-5 % of API reads and searches a second at LOG_LEVEL=warn, in an A/B of
- * the server at 100,000 clients; 11 % of a bare route). Each request still logs through a child of
+ * the level drops the line (4 % of API reads and 2-4 % of searches a second at LOG_LEVEL=warn, in
+ * A/Bs of the server at 100,000 clients; 11 % of a bare route). Each request still logs through a child of
  * the one logger, with its reqId (`childLoggerFactory`), and the app through the logger itself, so
  * every warning and error is written as before, save one: Fastify's "request errored", which that
  * listener wrote when a response failed after it began.

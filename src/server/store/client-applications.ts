@@ -468,10 +468,10 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
 
     /**
      * One page of matches as text, each written by SQLite as `format` says around its stored JSON
-     * (unparsed), in order, and the total if asked. The caller joins them into its response once
-     * (searchsetBundleJson). A page of 20 is
-     * then one string per match, without a row object each or a second pass in JavaScript to
-     * splice them: that pass and those objects were a third of a 20-row search's cost in the store.
+     * (unparsed), in order, and the total if asked; the caller joins them into its response once
+     * (searchsetBundleJson). A page of 20 is then one string per match, without a row object each
+     * or a second pass in JavaScript to splice them: that pass and those objects were a third of a
+     * 20-row search's cost in the store.
      *
      * Not one value per page either (A/B at 100,000 clients, issue 6): group_concat keeps the page's
      * order only with its own ORDER BY, which sorts the entries again in a temporary b-tree (9-17 %
