@@ -21,20 +21,11 @@ export function redactUrl(url: string): string {
   return isRedacted ? `${url.slice(0, q)}?${params.toString()}` : url;
 }
 
-export type LoggerOptions = {
-  level: Config['logLevel'];
-  stream?: { write: (line: string) => void };
-  serializers: {
-    req: (req: { method: string; url: string }) => { method: string; url: string };
-    res: (res: { statusCode: number }) => { statusCode: number };
-  };
-};
-
 /**
  * The server's log configuration: method, URL and status per request, never bodies or headers
  * (they carry secrets, passwords and tokens), and no credentials a client put in the query.
  */
-export function loggerOptions(level: Config['logLevel'], stream?: { write: (line: string) => void }): LoggerOptions {
+export function loggerOptions(level: Config['logLevel'], stream?: { write: (line: string) => void }) {
   return {
     level,
     ...(stream ? { stream } : {}),
@@ -44,6 +35,8 @@ export function loggerOptions(level: Config['logLevel'], stream?: { write: (line
     },
   };
 }
+
+export type LoggerOptions = ReturnType<typeof loggerOptions>;
 
 /** Does `level` write Fastify's lines per request ("incoming request", "request completed", at info)? */
 const writesRequestLines = (level: Config['logLevel']) => ['info', 'debug', 'trace'].includes(level);
