@@ -1,8 +1,7 @@
 import { loggerOptions } from '../../src/server/logger.ts';
 
 // The servers under test log as `npm start` does with LOG_LEVEL=warn (src/server/main.ts builds
-// its logger with loggerOptions): warnings and errors to stdout, no line per request. Without a
-// logger at all, which no `npm start` setting gives, reads were 5 % and searches 3 % faster. The
+// its logger with loggerOptions): warnings and errors to stdout, no line per request. The
 // default, LOG_LEVEL=info, writes two lines per request: 24 % fewer reads and 20 % fewer searches
 // a second here (docs/performance.md, "Request logging").
 export const BENCH_LOG_LEVEL = 'warn';
