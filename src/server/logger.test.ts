@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
-import { loggerOptions } from './logger.ts';
+import type { IncomingMessage } from 'node:http';
+import { fastifyLogging, loggerOptions } from './logger.ts';
 
 // What an operator reads at each LOG_LEVEL: at warn and quieter levels Fastify is given no logger
 // of its own (fastifyLogging), and these hold that nothing an operator needs was lost with it.
@@ -46,5 +47,32 @@ describe('server logging', () => {
     expect(incoming).toMatchObject({ level: 30, reqId: expect.stringMatching(/\S/) });
     const completed = lines.find((line) => line.msg === 'request completed' && line.reqId === incoming?.reqId);
     expect(completed).toMatchObject({ level: 30, res: { statusCode: 200 } });
+  });
+
+  it('at warn, gives each request a logger that writes its warnings and errors with its id, and its children’s too', () => {
+    const lines: Line[] = [];
+    const { fastify, appLog } = fastifyLogging(loggerOptions('warn', { write: (line) => void lines.push(JSON.parse(line) as Line) }));
+    const factory = fastify.childLoggerFactory;
+    if (!factory || !appLog) throw new Error('at warn, requests log through our own logger');
+    const log = factory.call(undefined as never, appLog, { reqId: 'req-7' }, {}, {} as IncomingMessage);
+
+    log.info('incoming request');
+    log.debug('detail');
+    expect(lines).toEqual([]);
+    expect(log.level).toBe('warn');
+
+    log.warn('slow');
+    log.child({ step: 'auth' }).error({ code: 'E1' }, 'failed');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, reqId: 'req-7', msg: 'slow' }),
+      expect.objectContaining({ level: 50, reqId: 'req-7', step: 'auth', code: 'E1', msg: 'failed' }),
+    ]);
+
+    // A level set on one request's logger applies to it alone.
+    log.level = 'info';
+    log.info('now written');
+    factory.call(undefined as never, appLog, { reqId: 'req-8' }, {}, {} as IncomingMessage).info('not written');
+    expect(lines.at(-1)).toMatchObject({ level: 30, reqId: 'req-7', msg: 'now written' });
+    expect(lines).toHaveLength(3);
   });
 });
