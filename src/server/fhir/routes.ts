@@ -236,7 +236,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
       const result = store.search(query, entryFormat);
       const links = pageLinks({
         url: (q) => `${fhirBaseUrl}/ClientApplication?${q}`,
-        queryFor: (count, offset) => searchLinkQuery(request.query, count, offset),
+        queryFor: searchLinkQuery(request.query),
         count: query.count,
         offset: query.offset,
         total: result.total,
@@ -415,7 +415,7 @@ export async function fhirRoutes(app: FastifyInstance, options: FhirRoutesOption
     const { total, versions } = store.history({ id, since, count, offset });
     const links = pageLinks({
       url: (q) => `${fhirBaseUrl}${path}?${q}`,
-      queryFor: (c, o) => searchLinkQuery(request.query, c, o),
+      queryFor: searchLinkQuery(request.query),
       count,
       offset,
       total,

@@ -17,7 +17,7 @@ describe('searchLinkQuery', () => {
     reference.append('we ird', query['we ird']);
     reference.append('_count', '20');
     reference.append('_offset', '40');
-    expect(searchLinkQuery(query, 20, 40)).toBe(reference.toString());
-    expect(searchLinkQuery({ name: 'acme', _count: '20' }, 20, 0)).toBe('name=acme&_count=20&_offset=0');
+    expect(searchLinkQuery(query)(20, 40)).toBe(reference.toString());
+    expect(searchLinkQuery({ name: 'acme', _count: '20' })(20, 0)).toBe('name=acme&_count=20&_offset=0');
   });
 });

@@ -182,13 +182,15 @@ function formEncode(text: string): string {
   return FORM_SAFE.test(text) ? text : new URLSearchParams([['', text]]).toString().slice(1);
 }
 
-/** The canonical query string of a search, for the Bundle's self/next/previous links. */
-export function searchLinkQuery(query: Record<string, QueryValue>, count: number, offset: number): string {
-  const pairs: string[] = [];
+/**
+ * The canonical query string of a search at a page size and offset, for the Bundle's self, next
+ * and previous links: the request's parameters are written once, for all the links.
+ */
+export function searchLinkQuery(query: Record<string, QueryValue>): (count: number, offset: number) => string {
+  let fixed = '';
   for (const [key, raw] of Object.entries(query)) {
     if (key === '_count' || key === '_offset' || raw === undefined) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) if (value !== '') pairs.push(`${formEncode(key)}=${formEncode(value)}`);
+    for (const value of Array.isArray(raw) ? raw : [raw]) if (value !== '') fixed += `${formEncode(key)}=${formEncode(value)}&`;
   }
-  pairs.push(`_count=${count}`, `_offset=${offset}`);
-  return pairs.join('&');
+  return (count, offset) => `${fixed}_count=${count}&_offset=${offset}`;
 }
