@@ -6,6 +6,7 @@ import { chromium, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
 import { chromiumLaunchOptions } from '../../scripts/chromium.ts';
 import { consoleInitialLoad } from '../../scripts/console-initial-load.ts';
+import { paths } from '../../src/console/app/paths.ts';
 import { BENCH_CORE, pinThisProcess, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
@@ -311,7 +312,7 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
     const creates: { secret: number; dialog: number; write: number }[] = [];
     const inApp: number[] = [];
     for (let i = 0; i < settings.consoleSamples; i++) {
-      await page.goto(`${origin}/resources/ClientApplication/new`);
+      await page.goto(`${origin}${paths.newClientApplication()}`);
       await step(page, 'filling the new client form (Backend service preset, Name)', async () => {
         await page.getByRole('radio', { name: /Backend service/ }).check();
         await page.getByRole('textbox', { name: /^Name\b/ }).fill(`Bench Console ${Date.now()} ${i}`);

@@ -9,7 +9,9 @@ export const routePatterns = {
   /** A static page of its own (silent-callback.html at the project root), not a route of the SPA. */
   silentCallback: '/silent-callback.html',
   clientApplications: CLIENT_APPLICATIONS_PATH,
-  newClientApplication: `${CLIENT_APPLICATIONS_PATH}/new`,
+  // "_" is in no FHIR id ([A-Za-z0-9-.]), as in FHIR's own `_history`: at `…/new`, a client whose id
+  // is "new" could not be opened.
+  newClientApplication: `${CLIENT_APPLICATIONS_PATH}/_new`,
   clientApplication: `${CLIENT_APPLICATIONS_PATH}/:id`,
 } as const;
 
