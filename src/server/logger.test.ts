@@ -1,6 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/test-server.ts';
-import type { IncomingMessage } from 'node:http';
 import { fastifyLogging, loggerOptions } from './logger.ts';
 
 // What an operator reads at each LOG_LEVEL: at warn and quieter levels Fastify is given no logger
