@@ -44,8 +44,7 @@ type LogArgs = Parameters<Logger['info']>;
  * A request's logger where Fastify has none of its own: the pino child that carries the request's
  * bindings (its reqId) is made the first time the request writes a line, and most never do.
  * Fastify asks for a logger per request; making the child for each was 1.2 % of the server's time
- * under a search load (`perf`). This and writing a search's link query once (searchLinkQuery):
- * API reads +3 %, searches +1 % a second, in an A/B of the server at 100,000 clients.
+ * under a search load (`perf`; the A/B is in docs/performance.md).
  */
 class RequestLogger implements FastifyBaseLogger {
   readonly #parent: Logger;
