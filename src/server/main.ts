@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { ConfigError, fhirBaseUrl, loadConfig, oidcIssuer, type Config } from './config.ts';
+import { limitHeapGrowth } from './heap.ts';
 import { loggerOptions } from './logger.ts';
 import { applySeedBundle, SeedError } from './seed.ts';
 
@@ -18,6 +19,7 @@ function readConfig(): Config {
   }
 }
 
+limitHeapGrowth();
 const config = readConfig();
 const app = await buildApp({ config, logger: loggerOptions(config.logLevel) });
 
