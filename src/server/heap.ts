@@ -7,11 +7,11 @@ import v8 from 'node:v8';
  * The server keeps about 23 MB of live heap. Left to itself, V8 picks the factor from how little
  * time its collections take, up to 4×, so after a burst of token requests the RSS read anywhere
  * from 133 to 191 MB, depending on where V8 was in its cycle, and stayed there until its memory
- * reducer ran, up to a minute later. At 1.5× it reads 132–136 MB after the same load, for about
- * one more full collection a minute under it (each 4–11 ms), and no change in token, read or
- * search throughput that the A/B runs could see (docs/performance.md, "Memory").
+ * reducer ran, up to a minute later. At 1.5× it reads 132–136 MB after the same load. The cost is
+ * about one more full collection a minute under that load (each 4–11 ms); the A/B runs saw no
+ * change in token, read or search throughput (docs/performance.md, "Memory").
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 /**
  * Sets the old generation's growing factor for this process. V8 reads the flag each time it sets
