@@ -12,10 +12,16 @@ export const SERVER_ENTRY = path.join(ROOT, 'src/server/main.ts');
 export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
 
 /**
- * The node flags of `npm start` (package.json): a crash's stack trace points at the TypeScript
- * sources. Responses and the request log never carry a stack (src/server/errors.ts).
+ * The node flags of `npm start` (package.json):
+ * - `--enable-source-maps`: a crash's stack trace points at the TypeScript sources. Responses and
+ *   the request log never carry a stack (src/server/errors.ts).
+ * - `--no-concurrent-recompilation`: V8 optimises hot functions on the main thread. On a
+ *   background thread, each compilation's scratch memory comes from that thread's malloc arena,
+ *   and glibc keeps those pages after the compilation: 7–10 MB of RSS that the server never uses
+ *   again (docs/performance.md, Memory). V8 reads it only when it starts, so main.ts cannot set
+ *   it as it sets the heap's growth (heap.ts).
  */
-export const SERVER_NODE_ARGS = ['--enable-source-maps'];
+export const SERVER_NODE_ARGS = ['--enable-source-maps', '--no-concurrent-recompilation'];
 
 /**
  * Bundles `entry` to `outfile`. The output must sit two directories below the repository root,
