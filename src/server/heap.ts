@@ -18,6 +18,8 @@ const HEAP_GROWING_PERCENT = 50;
  * a new limit, after every full collection, so setting it at start-up, before the server serves
  * anything, takes effect as the command-line flag would. Process-wide: call it from the process's
  * entry point (main.ts), never from buildApp, which tests call many times in one process.
+ * The server's other memory setting, `--no-concurrent-recompilation`, is one of npm start's node
+ * flags instead (SERVER_NODE_ARGS, scripts/build-server.mjs): V8 reads that one only at start-up.
  */
 export function limitHeapGrowth(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
