@@ -1,5 +1,4 @@
 import { databaseFile } from '../../src/server/app.ts';
-import { limitHeapGrowth } from '../../src/server/heap.ts';
 import { startTestServer } from '../../src/test-support/test-server.ts';
 import { memory, serveCommands } from '../lib/child.ts';
 import { benchServerLogging } from './logging.ts';
@@ -11,8 +10,6 @@ import { benchServerLogging } from './logging.ts';
 // confidential `system/*.*` client and the first admin of startTestServer. argv[2]: a built
 // console directory to serve, or nothing.
 
-// The heap's growth limited as main.ts limits it (src/server/heap.ts).
-limitHeapGrowth();
 const consoleDir = process.argv[2] || false;
 const logging = benchServerLogging();
 const server = await startTestServer(logging.env, { consoleDir, logger: logging.logger });

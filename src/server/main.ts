@@ -1,6 +1,5 @@
 import { buildApp } from './app.ts';
 import { ConfigError, fhirBaseUrl, loadConfig, oidcIssuer, type Config } from './config.ts';
-import { limitHeapGrowth } from './heap.ts';
 import { loggerOptions } from './logger.ts';
 import { applySeedBundle, SeedError } from './seed.ts';
 
@@ -19,7 +18,6 @@ function readConfig(): Config {
   }
 }
 
-limitHeapGrowth();
 const config = readConfig();
 const app = await buildApp({ config, logger: loggerOptions(config.logLevel) });
 
