@@ -47,12 +47,12 @@ export async function benchToken(product: Child<ProductReady>, settings: BenchSe
         headers: { authorization: t.authorization, 'content-type': 'application/x-www-form-urlencoded' },
         body: BODY,
         connections: 10,
-        duration: settings.duration,
+        duration: settings.tokenDuration,
       }),
     });
     const summaries = await alternate([target('raw', baseline, raw as Child<unknown>), target('ours', ours, product as Child<unknown>)], {
-      rounds: settings.rounds,
-      duration: settings.duration,
+      rounds: settings.tokenRounds,
+      duration: settings.tokenDuration,
       warmup: settings.tokenWarmup,
       log: settings.log,
     });
