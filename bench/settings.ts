@@ -12,10 +12,7 @@ export type BenchSettings = {
   /**
    * The token endpoint's warm-up per target: both servers' token throughput still rose by a third
    * over the 20 s after a 2 s warm-up (370 → 500/s raw, 330 → 470/s ours), JIT and heap settling
-   * in oidc-provider, jose and Koa, so the first rounds compared servers still warming up. Ours
-   * settles later than raw oidc-provider: started cold side by side (2 s rounds, no warm-up), the
-   * per-round ratio's median was 0.83 while each had had its first 10 s of load, 0.90 over the
-   * next 10 s, and 0.95–0.96 from 20 s on (docs/performance.md, Load).
+   * in oidc-provider, jose and Koa, so the first rounds compared servers still warming up.
    */
   tokenWarmup: number;
   /**
@@ -23,7 +20,9 @@ export type BenchSettings = {
    * while a round's ratio swings by ±4–6 % with the host, so it gets more rounds, and shorter ones,
    * which keep the two targets of a round closer together. Two servers of the same build run as
    * A and B (docs/performance.md, Load): resampled from their rounds, the median of 5 four-second
-   * rounds has a standard deviation of 3.0 %, the median of 20 two-second rounds one of 1.0 %.
+   * rounds has a standard deviation of 3.0 %, the median of 10 two-second rounds one of 1.5 %.
+   * Not more: the product server then serves the FHIR comparison, and it serves fewer reads there
+   * the longer it has served tokens, so it gets the same 30 s of token load as before.
    */
   tokenRounds: number;
   tokenDuration: number;
@@ -43,5 +42,5 @@ export type BenchSettings = {
 export function benchSettings(isQuick: boolean, log: (line: string) => void): BenchSettings {
   return isQuick
     ? { isQuick, rounds: 2, duration: 1, warmup: 0.5, tokenWarmup: 1, tokenRounds: 2, tokenDuration: 1, writeRounds: 1, writeDuration: 1, secretWriteDuration: 2, sizes: [1_000, 5_000], curveRounds: 1, curveDuration: 1, consoleSamples: 2, log }
-    : { isQuick, rounds: 5, duration: 4, warmup: 2, tokenWarmup: 30, tokenRounds: 20, tokenDuration: 2, writeRounds: 3, writeDuration: 3, secretWriteDuration: 5, sizes: [1_000, 10_000, 100_000], curveRounds: 3, curveDuration: 2, consoleSamples: 5, log };
+    : { isQuick, rounds: 5, duration: 4, warmup: 2, tokenWarmup: 10, tokenRounds: 10, tokenDuration: 2, writeRounds: 3, writeDuration: 3, secretWriteDuration: 5, sizes: [1_000, 10_000, 100_000], curveRounds: 3, curveDuration: 2, consoleSamples: 5, log };
 }
