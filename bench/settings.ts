@@ -21,8 +21,9 @@ export type BenchSettings = {
    * which keep the two targets of a round closer together. Two servers of the same build run as
    * A and B (docs/performance.md, Load): resampled from their rounds, the median of 5 four-second
    * rounds has a standard deviation of 3.0 %, the median of 10 two-second rounds one of 1.5 %.
-   * Not more: the product server then serves the FHIR comparison, and it serves fewer reads there
-   * the longer it has served tokens, so it gets the same 30 s of token load as before.
+   * Not more: tokenWarmup + tokenRounds × tokenDuration is how long the product server serves
+   * tokens before it serves the FHIR comparison, and it serves fewer reads there the longer that
+   * is; keep it at the 30 s it has been since the FHIR figures were first taken.
    */
   tokenRounds: number;
   tokenDuration: number;

@@ -31,7 +31,7 @@ export type Child<Ready> = {
 
 type Reply = { id: number; ok: boolean; result?: unknown; error?: string };
 
-export type ChildOptions = { args?: string[]; env?: Record<string, string>; pin?: boolean; timeoutMs?: number; loader?: 'tsx' | 'none'; nodeArgs?: string[] };
+export type ChildOptions = { args?: readonly string[]; env?: Record<string, string>; pin?: boolean; timeoutMs?: number; loader?: 'tsx' | 'none'; nodeArgs?: readonly string[] };
 
 /** Starts `bench/<script>` (TypeScript through tsx, unless `loader: 'none'`) and waits for its `ready` message. */
 export async function startChild<Ready>(script: string, options: ChildOptions = {}): Promise<Child<Ready>> {

@@ -22,7 +22,7 @@ async function idleRss(start: Promise<Child<Record<string, never>>>): Promise<nu
 
 export async function benchLoaderMemory(): Promise<LoaderMemory> {
   return {
-    tsxRssMb: await idleRss(startChild('servers/rss-probe.ts', { nodeArgs: [...SERVER_NODE_ARGS] })),
+    tsxRssMb: await idleRss(startChild('servers/rss-probe.ts', { nodeArgs: SERVER_NODE_ARGS })),
     bundledRssMb: await idleRss(startBundledChild('servers/rss-probe.ts')),
   };
 }
