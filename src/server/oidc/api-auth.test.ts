@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import * as oauth from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,5 +164,41 @@ describe('a token already in use', () => {
     const response = await fhirGet(server, '/metadata', `Bearer ${token}`);
     expect(response.status).toBe(401);
     expect(JSON.stringify(await response.json())).toContain('expired');
+  });
+});
+
+// The API remembers the last token of each connection (its hot path): a client that changes its
+// token on a keep-alive connection must be judged by the token it sends, request by request.
+describe('one connection, several tokens', () => {
+  it('answers every request by its own token', async () => {
+    const secret = 'read-only-connection-secret-0123456789abcd';
+    await putClientApplication(server, { id: 'read-only', name: 'Read only', grantType: ['client_credentials'], secret, scope: 'system/ClientApplication.r' });
+    const readOnly = `Bearer ${(await oauth.clientCredentialsGrant(await discover(server, 'read-only', { secret }))).access_token}`;
+    const full = await server.bearer();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string, authorization?: string) =>
+      new Promise<{ status: number; isReused: boolean }>((resolve, reject) => {
+        const request = http.get(`${server.fhirBaseUrl}${path}`, { agent, headers: authorization ? { authorization } : {} }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, isReused: request.reusedSocket }));
+        });
+        request.on('error', reject);
+      });
+    try {
+      const answers = [
+        await get('/ClientApplication', full),
+        await get('/ClientApplication', full),
+        await get('/ClientApplication', readOnly),
+        await get('/ClientApplication/read-only', readOnly),
+        await get('/ClientApplication', full),
+        await get('/ClientApplication'),
+        await get('/ClientApplication', readOnly),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 403, 200, 200, 401, 403]);
+      // All on the one connection, or this would not test what it says.
+      expect(answers.slice(1).every((a) => a.isReused)).toBe(true);
+    } finally {
+      agent.destroy();
+    }
   });
 });
