@@ -241,7 +241,7 @@ export function createApiAuth(options: ApiAuthOptions) {
     const isLast = last?.authorization === authorization;
     const entry = isLast ? last.entry : verified.get(authorization.slice(7));
     const principal = entry && isUnexpired(entry) ? reusablePrincipal(entry) : undefined;
-    if (principal && !isLast) lastOnConnection.set(connection, { authorization, entry: entry as VerifiedToken });
+    if (principal && entry && !isLast) lastOnConnection.set(connection, { authorization, entry });
     // After a miss the full check runs, and the entry it leaves is the one in `verified`.
     else if (!principal && isLast) lastOnConnection.delete(connection);
     return principal;
