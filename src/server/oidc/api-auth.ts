@@ -241,9 +241,10 @@ export function createApiAuth(options: ApiAuthOptions) {
     const isLast = last?.authorization === authorization;
     const entry = isLast ? last.entry : verified.get(authorization.slice(7));
     const principal = entry && isUnexpired(entry) ? reusablePrincipal(entry) : undefined;
-    if (principal && entry && !isLast) lastOnConnection.set(connection, { authorization, entry });
-    // After a miss the full check runs, and the entry it leaves is the one in `verified`.
-    else if (!principal && isLast) lastOnConnection.delete(connection);
+    if (!principal) {
+      // The full check runs next, and the entry it leaves is the one in `verified`.
+      if (isLast) lastOnConnection.delete(connection);
+    } else if (entry && !isLast) lastOnConnection.set(connection, { authorization, entry });
     return principal;
   }
 
