@@ -10,6 +10,7 @@ import { createApiAuth } from './api-auth.ts';
 import { interactionRoutes } from './interactions.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { createProvider } from './provider.ts';
+import { providerRequests } from './request-context.ts';
 import { createSecretVerifier } from './secret-verifier.ts';
 import { smartConfiguration } from './smart-configuration.ts';
 import { createConsentStore, createUserStore } from './users.ts';
@@ -116,7 +117,7 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcServ
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     res.setHeader('x-frame-options', 'DENY');
-    await callback(raw, res);
+    await providerRequests.around(() => callback(raw, res));
   }
 
   await app.register(async (scope) => {
