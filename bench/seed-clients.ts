@@ -120,6 +120,7 @@ function timeShapes(args: unknown) {
 }
 
 process.on('disconnect', () => {
+  store.close();
   db.close();
   process.exit(0);
 });

@@ -63,7 +63,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('store', store);
   app.decorate('db', db);
   app.decorate('oidc', oidc);
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    store.close();
+    db.close();
+  });
 
   installErrorHandler(app);
 

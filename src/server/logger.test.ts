@@ -32,6 +32,7 @@ describe('server logging', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'a warning of the app' })]);
 
     // The database gone under a running server: the request fails, and says so in the log.
+    server.app.store.close();
     server.app.db.close();
     const failed = await api('/ClientApplication/anything');
     expect(failed.status).toBe(500);

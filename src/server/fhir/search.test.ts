@@ -172,13 +172,14 @@ describe('search', () => {
     expect(await total()).toBe(1);
 
     const elsewhere = openDatabase(databaseFile(server.config));
+    const store = createClientApplicationStore(elsewhere);
     try {
-      const store = createClientApplicationStore(elsewhere);
       const resource = { resourceType: 'ClientApplication', name: 'Totals two', grantType: ['authorization_code'], responseTypes: 'code', redirectUri: ['https://totals-2.example.com/cb'] } as const;
       store.save('totals-2', () => ({ resource: { ...resource, grantType: [...resource.grantType], redirectUri: [...resource.redirectUri] }, secret: { kind: 'keep' }, method: 'PUT' }));
       expect(await total()).toBe(2);
       store.remove('totals-2');
     } finally {
+      store.close();
       elsewhere.close();
     }
     expect(await total()).toBe(1);

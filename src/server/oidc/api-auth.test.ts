@@ -145,9 +145,11 @@ describe('a token already in use', () => {
     expect((await fhirGet(server, '/metadata', `Bearer ${token}`)).status).toBe(200);
 
     const elsewhere = openDatabase(databaseFile(server.config));
+    const store = createClientApplicationStore(elsewhere);
     try {
-      expect(createClientApplicationStore(elsewhere).remove('removed-elsewhere').kind).toBe('deleted');
+      expect(store.remove('removed-elsewhere').kind).toBe('deleted');
     } finally {
+      store.close();
       elsewhere.close();
     }
     const response = await fhirGet(server, '/metadata', `Bearer ${token}`);

@@ -134,6 +134,18 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/**
+ * A read-only connection to `db`'s file, for the ClientApplication store's reads (see its
+ * snapshots). Its page cache is the one reads fill, bounded as `openDatabase` bounds its own.
+ */
+export function openReader(db: Db): Db {
+  if (db.memory) throw new Error('The store reads through a second connection: its database must be a file.');
+  const reader = new Database(db.name, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  reader.pragma('cache_size = -8000');
+  return reader;
+}
+
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
