@@ -1,4 +1,4 @@
-import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Client, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { OIDC_SCOPES } from '../../model/scopes.ts';
 import { fhirBaseUrl, oidcIssuer, type Config } from '../config.ts';
 import type { CorsPolicy } from '../cors.ts';
@@ -282,7 +282,24 @@ export function createProvider(options: ProviderOptions) {
       for (const name of Object.keys(ctx.response.headers)) if (name.startsWith('access-control-')) ctx.remove(name);
     }
   });
-  // Koa derives endpoint URLs from the request; the mount (oidc-plugin.ts) overwrites the
+  // oidc-provider finds a stored client's model by hashing the JSON of its metadata, on every
+  // request that names the client (Client.find: JSON.stringify and SHA-256, ~3 µs of a token). While
+  // a client is unchanged, `findClient` hands out the same metadata object, so the model built
+  // from that object is kept with it; a write to the store makes new objects, and the model is
+  // found as oidc-provider finds it. The console's own client is static: oidc-provider's own map.
+  const models = new WeakMap<ClientMetadata, Client>();
+  const findModel = provider.Client.find.bind(provider.Client);
+  provider.Client.find = async (id: string) => {
+    const metadata = id === ADMIN_APP_CLIENT_ID ? undefined : findClient(id);
+    const kept = metadata && models.get(metadata);
+    if (kept) return kept;
+    const model = await findModel(id);
+    // Only if the store did not change while the model was being built.
+    if (model && metadata && findClient(id) === metadata) models.set(metadata, model);
+    return model;
+  };
+
+  // Koa derives endpoint URLs from the request; the mount (oidc-server.ts) overwrites the
   // X-Forwarded-* headers with PUBLIC_URL's, so they always agree with the issuer.
   provider.proxy = true;
 
