@@ -125,10 +125,11 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, and reads fill it to
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection, and use fills it to
   // that bound: resident memory. 8 MB still holds the name index that sorts and counts walk
   // (~5 MB at 100,000 clients); reads and searches over 100,000 clients measured no slower, while
-  // 4 MB was ~40 % slower. No mmap_size: mapped pages would count in RSS too.
+  // 4 MB was ~40 % slower. No mmap_size: mapped pages would count in RSS too. The store reads
+  // through a second connection (`openReader`), bounded alike; this one fills with writes.
   db.pragma('cache_size = -8000');
   migrate(db);
   return db;
