@@ -283,10 +283,10 @@ export function createProvider(options: ProviderOptions) {
     }
   });
   // oidc-provider finds a stored client's model by hashing the JSON of its metadata, on every
-  // request that names the client (Client.find: JSON.stringify and SHA-256, ~3 µs of a token). While
-  // a client is unchanged, `findClient` hands out the same metadata object, so the model built
-  // from that object is kept with it; a write to the store makes new objects, and the model is
-  // found as oidc-provider finds it. The console's own client is static: oidc-provider's own map.
+  // request that names the client (Client.find: JSON.stringify and SHA-256, ~3 µs of a token).
+  // While a client is unchanged, `findClient` hands out the same metadata object, so the model
+  // built from that object is kept with it; a write to the store makes new objects, and the model
+  // is found as oidc-provider finds it. The console's own client is static: oidc-provider's map.
   const models = new WeakMap<ClientMetadata, Client>();
   const findModel = provider.Client.find.bind(provider.Client);
   provider.Client.find = async (id: string) => {

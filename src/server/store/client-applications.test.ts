@@ -28,11 +28,12 @@ describe('the ClientApplication store', () => {
   let dir: string;
   let file: string;
   const opened: { store: ClientApplicationStore; db: Db }[] = [];
+  /** The store over the test's file, closed after the test, and the connection it writes on. */
   const open = () => {
     const db = openDatabase(file);
     const store = createClientApplicationStore(db);
     opened.push({ store, db });
-    return store;
+    return { store, db };
   };
 
   beforeEach(() => {
@@ -48,7 +49,7 @@ describe('the ClientApplication store', () => {
   });
 
   it('reads back what it has just written, in the same turn as the write', () => {
-    const store = open();
+    const { store } = open();
     put(store, 'snap-1', 'Snapshot one');
     expect(store.read('snap-1')?.versionId).toBe(1);
     expect(store.search(NAME_SEARCH, FORMAT).total).toBe(1);
@@ -74,8 +75,8 @@ describe('the ClientApplication store', () => {
   });
 
   it("sees another process's commit from the next turn, with every read of a turn agreeing", async () => {
-    const store = open();
-    const elsewhere = open();
+    const { store } = open();
+    const { store: elsewhere } = open();
     put(store, 'snap-1', 'Snapshot one');
     await nextTurn();
     expect(store.search(NAME_SEARCH, FORMAT).total).toBe(1);
@@ -92,9 +93,7 @@ describe('the ClientApplication store', () => {
   });
 
   it("keeps its generation, and so its caches, while this process writes only the authorization server's tables", async () => {
-    const db = openDatabase(file);
-    const store = createClientApplicationStore(db);
-    opened.push({ store, db });
+    const { store, db } = open();
     put(store, 'snap-1', 'Snapshot one');
     await nextTurn();
     const generation = store.generation();
@@ -109,7 +108,7 @@ describe('the ClientApplication store', () => {
   });
 
   it('lets checkpoints empty the write-ahead log while reads and writes interleave', () => {
-    const store = open();
+    const { store } = open();
     // Each write reads first, in the same turn, as a request that looks before it writes does.
     for (let i = 0; i < 1500; i++) {
       store.read(`snap-${i - 1}`);
@@ -129,7 +128,7 @@ describe('the ClientApplication store', () => {
     store.close();
     db.close();
     await nextTurn();
-    const reopened = open();
+    const { store: reopened } = open();
     expect(reopened.read('snap-1')?.versionId).toBe(1);
   });
 });

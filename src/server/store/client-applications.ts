@@ -107,8 +107,8 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // Reads go through a read-only connection of their own, and the reads of one turn of the event
   // loop share one read transaction on it: one snapshot of the file, taken by the turn's first
   // read. A statement outside a transaction takes and drops SQLite's lock on the file itself, two
-  // `fcntl` system calls: a key lookup took 6.9 µs so and 0.6 µs inside a transaction (pinned,
-  // on the bench's host). In the turn's transaction the lock is taken once for all the requests
+  // `fcntl` system calls: a key lookup took 6.9 µs on its own and 0.6 µs inside a transaction
+  // (pinned, on the bench's host). In the turn's transaction the lock is taken once for all the requests
   // the turn answers: reads at 100,000 clients +8–19 %, three servers a side (docs/performance.md).
   // A turn that only asks `generation()`, as a token request does, pays ~2.5 µs more than the
   // pragma alone. Writes stay on `db`, each committed when it returns. A write of ours ends the
