@@ -287,6 +287,8 @@ export function createProvider(options: ProviderOptions) {
   // While a client is unchanged, `findClient` hands out the same metadata object, so the model
   // built from that object is kept with it; a write to the store makes new objects, and the model
   // is found as oidc-provider finds it. The console's own client is static: oidc-provider's map.
+  // Should the store change while a model is built, the object it is kept under is one
+  // `findClient` never hands out again, so the entry cannot be hit.
   const models = new WeakMap<ClientMetadata, Client>();
   const findModel = provider.Client.find.bind(provider.Client);
   provider.Client.find = async (id: string) => {
@@ -294,8 +296,7 @@ export function createProvider(options: ProviderOptions) {
     const kept = metadata && models.get(metadata);
     if (kept) return kept;
     const model = await findModel(id);
-    // Only if the store did not change while the model was being built.
-    if (model && metadata && findClient(id) === metadata) models.set(metadata, model);
+    if (model && metadata) models.set(metadata, model);
     return model;
   };
 

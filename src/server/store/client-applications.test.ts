@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientApplication } from '../../model/client-application.ts';
+import { createSqliteAdapter } from '../oidc/adapter.ts';
 import { createClientApplicationStore, type ClientApplicationStore } from './client-applications.ts';
 import { openDatabase, type Db } from './database.ts';
 
@@ -98,8 +99,9 @@ describe('the ClientApplication store', () => {
     await nextTurn();
     const generation = store.generation();
 
-    // What oidc-provider's adapter writes on the same connection during a sign-in.
-    db.prepare("INSERT INTO oidc_model (model, id, payload, expires_at) VALUES ('Session', 's-1', '{}', 0)").run();
+    // What the authorization server writes on the same connection during a sign-in.
+    const { Adapter } = createSqliteAdapter({ db, findClient: () => undefined });
+    await new Adapter('Session').upsert('session-1', { accountId: 'admin' }, 600);
     await nextTurn();
     expect(store.generation()).toBe(generation);
 

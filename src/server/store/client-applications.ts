@@ -116,8 +116,8 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // reads back at once). Another process's commit is seen from the next turn: its requests had
   // all arrived when it began.
   const reader = openReader(db);
-  const beginSnapshot = reader.prepare('BEGIN');
-  const commitSnapshot = reader.prepare('COMMIT');
+  const begin = reader.prepare('BEGIN');
+  const commit = reader.prepare('COMMIT');
   // The first statement that reads the file starts the snapshot; this one reads only its header.
   const startSnapshot = reader.prepare('PRAGMA data_version');
   // Changes when another process commits to the file. Asked on `db`, not on the reader: for the
@@ -127,14 +127,17 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   let lastDataVersion = selectDataVersion.get() as number;
   let generation = 0;
+  function beginSnapshot(): void {
+    begin.run();
+    startSnapshot.get();
+  }
   function endSnapshot(): void {
-    if (reader.inTransaction) commitSnapshot.run();
+    if (reader.inTransaction) commit.run();
   }
   /** Opens this turn's snapshot, if it is not open yet: every read calls it first. */
   function snapshot(): void {
     if (reader.inTransaction) return;
-    beginSnapshot.run();
-    startSnapshot.get();
+    beginSnapshot();
     setImmediate(endSnapshot);
     const dataVersion = selectDataVersion.get() as number;
     if (dataVersion !== lastDataVersion) {
@@ -142,9 +145,8 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
       generation++;
       // That commit may have come after the snapshot began: begin it again, so that what is read
       // under the new generation holds all that the generation stands for.
-      commitSnapshot.run();
-      beginSnapshot.run();
-      startSnapshot.get();
+      endSnapshot();
+      beginSnapshot();
     }
   }
   function currentGeneration(): number {
