@@ -145,4 +145,31 @@ describe('client_credentials', () => {
     // The reader has the right secret but not the basic_auth grant.
     expect((await fhirGet(server, '/ClientApplication', basic(readerId, SECRET))).status).toBe(401);
   });
+
+  it('lets go of each request and its response once the answer is sent, and not before', async () => {
+    type Context = Record<'req' | 'res' | 'request' | 'response', unknown>;
+    const seen: { context: Context; hadResponse: boolean }[] = [];
+    // oidc-provider's events come while the token endpoint handles the request, with its context.
+    const record = (ctx: unknown) => seen.push({ context: ctx as Context, hadResponse: (ctx as Context).res !== undefined });
+    const { provider } = server.app.oidc;
+    provider.on('grant.success', record);
+    provider.on('grant.error', record);
+    try {
+      const config = await discover(server, readerId, { secret: SECRET });
+      expect((await oauth.clientCredentialsGrant(config)).access_token).toBeTruthy();
+      const wrong = await discover(server, readerId, { secret: `${SECRET}x` });
+      expect(await oauthError(oauth.clientCredentialsGrant(wrong))).toMatchObject({ error: 'invalid_client', status: 401 });
+      // The client has the whole answer; the server's 'finish' comes in the same turn or the next.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      provider.off('grant.success', record);
+      provider.off('grant.error', record);
+    }
+
+    expect(seen).toHaveLength(2);
+    for (const { context, hadResponse } of seen) {
+      expect(hadResponse).toBe(true);
+      expect(context).toMatchObject({ req: undefined, res: undefined, request: undefined, response: undefined });
+    }
+  });
 });

@@ -52,6 +52,14 @@ export type ProviderOptions = {
   stylesheet: string;
 };
 
+/** Koa's references from a request's context to the request itself (see the middleware below). */
+const REQUEST_REFERENCES = ['req', 'res', 'request', 'response', 'state'] as const;
+
+function releaseContext(ctx: object): void {
+  const context = ctx as Record<(typeof REQUEST_REFERENCES)[number], unknown>;
+  for (const name of REQUEST_REFERENCES) context[name] = undefined;
+}
+
 function describeError(error: string): { title: string; message: string } {
   switch (error) {
     case 'invalid_redirect_uri':
@@ -281,6 +289,19 @@ export function createProvider(options: ProviderOptions) {
     if (origin && CREDENTIAL_PATHS.has(ctx.path) && !cors.isAllowed(origin)) {
       for (const name of Object.keys(ctx.response.headers)) if (name.startsWith('access-control-')) ctx.remove(name);
     }
+  });
+  // oidc-provider gives each request's Koa context its own `ctx.oidc` getter, a closure over the
+  // context. V8 allocates a getter's accessor pair in the old generation (Factory::NewAccessorPair),
+  // which young collections do not free, so the closure and all the context reaches (the request
+  // and response objects, their headers, the body, the token) outlive every young collection until
+  // the next full one. A token request left ~8 kB so: young collections copied it twice, and full
+  // collections came about once a second under token load. Once the response is sent, the context
+  // lets go of the request and the response (Koa's own properties), and the getter keeps only the
+  // context's shell and oidc-provider's per-request state. Koa's `on-finished` listener, the last
+  // reader of them, was added before this one and has run.
+  provider.use((ctx, next) => {
+    ctx.res.once('finish', () => releaseContext(ctx));
+    return next();
   });
   // oidc-provider finds a stored client's model by hashing the JSON of its metadata, on every
   // request that names the client (Client.find: JSON.stringify and SHA-256, ~3 µs of a token).
