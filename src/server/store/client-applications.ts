@@ -108,8 +108,9 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
   // loop share one read transaction on it: one snapshot of the file, taken by the turn's first
   // read. A statement outside a transaction takes and drops SQLite's lock on the file itself, two
   // `fcntl` system calls: a key lookup took 6.9 µs on its own and 0.6 µs inside a transaction
-  // (pinned, on the bench's host). In the turn's transaction the lock is taken once for all the requests
-  // the turn answers: reads at 100,000 clients +8–19 %, three servers a side (docs/performance.md).
+  // (pinned, on the bench's host). In the turn's transaction the lock is taken once for all the
+  // requests the turn answers: reads at 100,000 clients +8–19 %, three servers a side
+  // (docs/performance.md).
   // A turn that only asks `generation()`, as a token request does, pays ~2.5 µs more than the
   // pragma alone. Writes stay on `db`, each committed when it returns. A write of ours ends the
   // snapshot, before (a checkpoint may then copy past it) and after (what this process wrote, it
@@ -154,10 +155,10 @@ export function createClientApplicationStore(db: Db, options: { now?: () => Date
     return generation;
   }
 
-  const CURRENT_COLUMNS = 'id, version_id, last_updated, deleted, resource, secret_hash';
-  // The version a write decides on, read in the write's own transaction.
-  const selectCurrent = db.prepare<[string], CurrentRow>(`SELECT ${CURRENT_COLUMNS} FROM client_application WHERE id = ?`);
-  const readCurrent = reader.prepare<[string], CurrentRow>(`SELECT ${CURRENT_COLUMNS} FROM client_application WHERE id = ?`);
+  const SELECT_CURRENT = 'SELECT id, version_id, last_updated, deleted, resource, secret_hash FROM client_application WHERE id = ?';
+  // The version a write decides on, read in the write's own transaction; and the same for reads.
+  const selectCurrent = db.prepare<[string], CurrentRow>(SELECT_CURRENT);
+  const readCurrent = reader.prepare<[string], CurrentRow>(SELECT_CURRENT);
   // A read sends the stored JSON as it is: only what its headers need, as an array (`raw`), not
   // a row object whose six properties better-sqlite3 defines one by one (a read of 100,000 clients
   // in the store: 9.6-10.2 µs instead of 11.4-13.1).
