@@ -40,7 +40,7 @@ const settings = benchSettings(isQuick, log);
 const elapsed = () => (Date.now() - startedAt) / 1000;
 const section = (title: string) => log(`\n[${elapsed().toFixed(0)} s] ${title}`);
 
-type Memory = { rssMb: number; heapUsedMb: number; maxRssMb: number };
+type Memory = { rssMb: number; heapUsedMb: number; heapCommittedMb: number; youngCommittedMb: number; maxRssMb: number };
 type SeedStep = { size: number; count: number; seconds: number; perSecond: number };
 
 const results: {
@@ -63,7 +63,7 @@ const results: {
     loaderMemory?: LoaderMemory | NotMeasured;
     rssTargetMb: number;
     /** Highest settled RSS after the token, read and write loads, and the peak over the run. */
-    rssAfterLoad?: { phase: string; rssMb: number; maxRssMb: number };
+    rssAfterLoad?: { phase: string; rssMb: number; heapCommittedMb: number; maxRssMb: number };
     /** At the end of the run, after a forced full GC: what the server keeps (reported, not judged). */
     afterFullGc?: Memory | NotMeasured;
     isRssMet?: boolean;
@@ -195,9 +195,9 @@ async function main() {
   const afterLoad = (['afterTokenLoad', 'afterReadLoad', 'afterWriteLoad'] as const)
     .map((phase) => ({ phase, ...(memory[phase] as Memory) }))
     .reduce((a, b) => (b.rssMb > a.rssMb ? b : a));
-  results.scale.rssAfterLoad = { phase: afterLoad.phase, rssMb: round(afterLoad.rssMb, 1), maxRssMb: round(memory.afterWriteLoad.maxRssMb, 1) };
+  results.scale.rssAfterLoad = { phase: afterLoad.phase, rssMb: round(afterLoad.rssMb, 1), heapCommittedMb: round(afterLoad.heapCommittedMb, 1), maxRssMb: round(memory.afterWriteLoad.maxRssMb, 1) };
   results.scale.isRssMet = afterLoad.rssMb <= 150;
-  log(`  server RSS after load ${fmt.mb(afterLoad.rssMb)} (highest, ${afterLoad.phase}; peak ${fmt.mb(memory.afterWriteLoad.maxRssMb)}); raw Fastify ${fmt.mb(results.scale.rawMemoryAfterLoad.rssMb)}`);
+  log(`  server RSS after load ${fmt.mb(afterLoad.rssMb)} (highest, ${afterLoad.phase}; V8 heap committed ${fmt.mb(afterLoad.heapCommittedMb)}; peak ${fmt.mb(memory.afterWriteLoad.maxRssMb)}); raw Fastify ${fmt.mb(results.scale.rawMemoryAfterLoad.rssMb)}`);
 
   section('Memory: the same server idle, bundled for plain node (npm start) and through tsx');
   results.scale.loaderMemory = hasBudget(90) ? await benchLoaderMemory().catch((e) => ({ notMeasured: message(e) })) : skipped();
@@ -458,11 +458,11 @@ function printReport() {
         ]),
       ),
     );
-    log('\nServer memory (MB, rss / heap used / peak rss):\n');
+    log('\nServer memory (MB; rss / V8 heap used / V8 heap committed / of it, the young generation / peak rss):\n');
     log(
       detailTable(
-        ['when', 'rss', 'heap', 'peak'],
-        Object.entries(results.scale.memory).map(([when, m]) => [when, m.rssMb.toFixed(0), m.heapUsedMb.toFixed(0), m.maxRssMb.toFixed(0)]),
+        ['when', 'rss', 'heap', 'committed', 'young', 'peak'],
+        Object.entries(results.scale.memory).map(([when, m]) => [when, m.rssMb.toFixed(0), m.heapUsedMb.toFixed(0), m.heapCommittedMb.toFixed(0), m.youngCommittedMb.toFixed(0), m.maxRssMb.toFixed(0)]),
       ),
     );
   }

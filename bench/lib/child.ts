@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 // Servers under test run in their own child process, pinned to one core with `taskset -c 1`
 // where taskset exists, while the load generator (this process) runs on core 0. Children talk
@@ -122,12 +123,22 @@ export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (arg
   process.send({ type: 'ready', ready });
 }
 
-/** Resident set size and peak, in MB, of the current process. */
+/**
+ * Resident set size and peak, in MB, of the current process, with V8's heap: what it uses, what
+ * it has committed (heapTotal), and how much of that is the young generation's. From one load to
+ * the next, the server's RSS moves with the committed heap (docs/performance.md, "Memory").
+ */
 export function memory() {
   const usage = process.memoryUsage();
+  const young = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+    .reduce((sum, space) => sum + space.space_size, 0);
   return {
     rssMb: usage.rss / 2 ** 20,
     heapUsedMb: usage.heapUsed / 2 ** 20,
+    heapCommittedMb: usage.heapTotal / 2 ** 20,
+    youngCommittedMb: young / 2 ** 20,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
