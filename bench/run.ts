@@ -40,7 +40,7 @@ const settings = benchSettings(isQuick, log);
 const elapsed = () => (Date.now() - startedAt) / 1000;
 const section = (title: string) => log(`\n[${elapsed().toFixed(0)} s] ${title}`);
 
-type Memory = { rssMb: number; heapUsedMb: number; heapCommittedMb: number; youngCommittedMb: number; maxRssMb: number };
+type Memory = { rssMb: number; heapUsedMb: number; heapCommittedMb: number; youngCommittedMb: number; maxRssMb: number; settledAfterS?: number };
 type SeedStep = { size: number; count: number; seconds: number; perSecond: number };
 
 const results: {
@@ -98,10 +98,27 @@ const hasBudget = (seconds: number) => Date.now() - startedAt + seconds * 1000 <
 const skipped = (): NotMeasured => ({ notMeasured: 'time budget of the run spent before this section' });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** RSS once the requests still in flight when the load generator stopped have finished. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * RSS once the server is idle after a load: at least 2 s after it, and once the server has used
+ * under a twentieth of a core over half a second, so that the requests still in flight when the
+ * load generator stopped have finished. A create with a secret waits for its scrypt hash, two at a
+ * time (32 MB each), and on a slow host ten queued ones outlast 2 s. At most 10 s after the load;
+ * `settledAfterS` says when the reading was taken.
+ */
 async function settledMemory(child: Child<unknown>): Promise<Memory> {
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  return child.call<Memory>('memory');
+  const start = Date.now();
+  await sleep(2_000);
+  let cpuMs = await child.call<number>('cpu');
+  while (Date.now() - start < 10_000) {
+    await sleep(500);
+    const nowMs = await child.call<number>('cpu');
+    const isIdle = nowMs - cpuMs < 25;
+    cpuMs = nowMs;
+    if (isIdle) break;
+  }
+  return { ...(await child.call<Memory>('memory')), settledAfterS: round((Date.now() - start) / 1000, 1) };
 }
 
 const children: Child<unknown>[] = [];
@@ -458,11 +475,19 @@ function printReport() {
         ]),
       ),
     );
-    log('\nServer memory (MB; rss / V8 heap used / V8 heap committed / of it, the young generation / peak rss):\n');
+    log('\nServer memory (MB; rss / V8 heap used / V8 heap committed / of it, the young generation / peak rss; read how long after the load, once the server was idle):\n');
     log(
       detailTable(
-        ['when', 'rss', 'heap', 'committed', 'young', 'peak'],
-        Object.entries(results.scale.memory).map(([when, m]) => [when, m.rssMb.toFixed(0), m.heapUsedMb.toFixed(0), m.heapCommittedMb.toFixed(0), m.youngCommittedMb.toFixed(0), m.maxRssMb.toFixed(0)]),
+        ['when', 'rss', 'heap', 'committed', 'young', 'peak', 'read after'],
+        Object.entries(results.scale.memory).map(([when, m]) => [
+          when,
+          m.rssMb.toFixed(0),
+          m.heapUsedMb.toFixed(0),
+          m.heapCommittedMb.toFixed(0),
+          m.youngCommittedMb.toFixed(0),
+          m.maxRssMb.toFixed(0),
+          m.settledAfterS === undefined ? '–' : `${m.settledAfterS.toFixed(1)} s`,
+        ]),
       ),
     );
   }

@@ -125,8 +125,8 @@ export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (arg
 
 /**
  * Resident set size and peak, in MB, of the current process, with V8's heap: what it uses, what
- * it has committed (heapTotal), and how much of that is the young generation's. From one load to
- * the next, the server's RSS moves with the committed heap (docs/performance.md, "Memory").
+ * it has committed (heapTotal), and how much of that is the young generation's: most of what
+ * moves the server's RSS from one reading to the next (docs/performance.md, "Memory").
  */
 export function memory() {
   const usage = process.memoryUsage();
