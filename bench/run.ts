@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { removeBundles, startBundledChild } from './lib/bundle.ts';
 import { BENCH_CORE, BENCH_DIR, hasTaskset, pinThisProcess, SERVER_CORE, startChild, type Child } from './lib/child.ts';
 import { round } from './lib/stats.ts';
@@ -97,8 +98,6 @@ const isNotMeasured = (value: unknown): value is NotMeasured => typeof value ===
 const hasBudget = (seconds: number) => Date.now() - startedAt + seconds * 1000 < BUDGET_MS;
 const skipped = (): NotMeasured => ({ notMeasured: 'time budget of the run spent before this section' });
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * RSS once the server is idle after a load: at least 2 s after it, and once the server has used
