@@ -108,12 +108,13 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  */
 async function settledMemory(child: Child<unknown>): Promise<Memory> {
   const start = Date.now();
+  const windowMs = 500;
   await sleep(2_000);
   let cpuMs = await child.call<number>('cpu');
   while (Date.now() - start < 10_000) {
-    await sleep(500);
+    await sleep(windowMs);
     const nowMs = await child.call<number>('cpu');
-    const isIdle = nowMs - cpuMs < 25;
+    const isIdle = nowMs - cpuMs < windowMs / 20;
     cpuMs = nowMs;
     if (isIdle) break;
   }
