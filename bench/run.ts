@@ -102,8 +102,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /**
  * RSS once the server is idle after a load: at least 2 s after it, and once the server has used
  * under a twentieth of a core over half a second, so that the requests still in flight when the
- * load generator stopped have finished. A create with a secret waits for its scrypt hash, two at a
- * time (32 MB each), and on a slow host ten queued ones outlast 2 s. At most 10 s after the load;
+ * load generator stopped have finished. A create with a secret waits for its hash, two at a time
+ * (32 MB each), and on a slow host ten queued ones can outlast 2 s. At most 10 s after the load;
  * `settledAfterS` says when the reading was taken.
  */
 async function settledMemory(child: Child<unknown>): Promise<Memory> {
@@ -203,7 +203,7 @@ async function main() {
   memory.afterReadLoad = await settledMemory(product);
   const rawAfterReadLoad = await raw.call<Memory>('memory');
 
-  section('Writes: create without / with secret vs raw insert / scrypt + insert (10 connections)');
+  section('Writes: create without / with secret vs raw insert / hash + insert (10 connections)');
   results.writes = hasBudget(settings.writeRounds * 2 * (settings.writeDuration + settings.secretWriteDuration) + 10) ? await benchWrites(servers, settings).catch((e) => ({ notMeasured: message(e) })) : skipped();
   memory.afterWriteLoad = await settledMemory(product);
   const rawAfterWriteLoad = await settledMemory(raw);
@@ -310,7 +310,7 @@ function targetLines(): TargetLine[] {
       area: 'FHIR',
       figure: 'create with secret req/s',
       value: fmt.rps(s['create-with-secret']?.rps),
-      baseline: `${fmt.rps(s['raw-scrypt-insert']?.rps)} raw scrypt+insert`,
+      baseline: `${fmt.rps(s['raw-hash-insert']?.rps)} raw hash+insert`,
       ratio: fmt.x(writes.ratios.createWithSecret),
       target: '(report)',
       verdict: '–',
@@ -351,7 +351,7 @@ function targetLines(): TargetLine[] {
       if (kept && !isNotMeasured(kept)) {
         lines.push({ area: 'scale', figure: 'server RSS at the end, after a full GC', value: fmt.mb(kept.rssMb), baseline: '–', ratio: '–', target: '(report)', verdict: `heap used ${fmt.mb(kept.heapUsedMb)}` });
       }
-      lines.push({ area: 'scale', figure: 'server peak RSS (incl. scrypt)', value: fmt.mb(after.maxRssMb), baseline: `${fmt.mb(scale.rawMemoryAfterLoad.maxRssMb)} raw Fastify`, ratio: fmt.x(after.maxRssMb / scale.rawMemoryAfterLoad.maxRssMb), target: '(report)', verdict: '–' });
+      lines.push({ area: 'scale', figure: 'server peak RSS (incl. hashing)', value: fmt.mb(after.maxRssMb), baseline: `${fmt.mb(scale.rawMemoryAfterLoad.maxRssMb)} raw Fastify`, ratio: fmt.x(after.maxRssMb / scale.rawMemoryAfterLoad.maxRssMb), target: '(report)', verdict: '–' });
     }
     const loader = scale.loaderMemory;
     if (loader && !isNotMeasured(loader)) {
@@ -457,7 +457,7 @@ function printReport() {
   }
   if (results.writes && !isNotMeasured(results.writes)) {
     log('\nWrites (10 connections):\n');
-    log(detailTable(headers, rows(results.writes.summaries, ['raw-insert', 'create', 'raw-scrypt-insert', 'create-with-secret'])));
+    log(detailTable(headers, rows(results.writes.summaries, ['raw-insert', 'create', 'raw-hash-insert', 'create-with-secret'])));
   }
   if (results.scale?.curve.length) {
     log('\nLatency curve, 1 connection (p50 / p99):\n');

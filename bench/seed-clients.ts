@@ -10,7 +10,7 @@ import { clientNumber, isConfidential } from './lib/seed-data.ts';
 // Seeds ClientApplications straight through the store (the same save() the API calls, history
 // and grant rows included), thousands per transaction, into the running server's database file
 // from a separate process: the server's memory then reflects serving the data, not writing it.
-// scrypt is deliberately slow, so the confidential fraction reuses one precomputed hash.
+// The secret hash is deliberately slow, so the confidential fraction reuses one precomputed hash.
 
 const databaseFile = process.argv[2];
 if (!databaseFile) throw new Error('usage: seed-clients.ts <database file>');

@@ -30,7 +30,7 @@ export type BenchSettings = {
   tokenDuration: number;
   writeRounds: number;
   writeDuration: number;
-  /** Seconds per run of creates with a secret: scrypt allows only a few per second per core. */
+  /** Seconds per run of creates with a secret: the slow hash allows only a few per second. */
   secretWriteDuration: number;
   /** Client counts for the latency curve; the last one is where the FHIR API is compared. */
   sizes: number[];

@@ -2,7 +2,7 @@ import { uniqueId } from './api.ts';
 import { LIST_PATH, assertNoAxeViolations, clickCreate, fillClientBasics, fillRedirectUri, fillScope, goToConsole, goToNewClient } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 test('create a web app with redirect URIs and scopes; find it by name and grant type; the URL reproduces the view', async ({ page, browser, baseURL }) => {

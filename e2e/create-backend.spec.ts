@@ -11,7 +11,7 @@ import {
 } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 test('create a backend service: the secret is shown once, works at the token endpoint, and is nowhere after a reload', async ({

@@ -2,7 +2,7 @@ import { uniqueId } from './api.ts';
 import { assertNoAxeViolations, goToClient } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 test('edit and save; invalid input is explained before and after submit', async ({ page, api }) => {

@@ -4,7 +4,7 @@ import { uniqueId } from './api.ts';
 import { LIST_PATH, assertNoAxeViolations, goToClient, goToConsole, goToNewClient, saveScreenshot, watchCspViolations } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 for (const colorScheme of ['light', 'dark'] as const) {

@@ -2,7 +2,7 @@ import { uniqueId } from './api.ts';
 import { LIST_PATH, assertNoAxeViolations, clickRevealAndStoreSecret, goToClient, goToConsole, secretDialog } from './console.ts';
 import { expect, test } from './fixtures.ts';
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 test('rotate: the old secret stops working, the new one works; not while the form has edits', async ({ page, api }) => {

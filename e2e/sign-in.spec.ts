@@ -12,7 +12,7 @@ function recordTopLevelNavigations(page: Page): string[] {
   return urls;
 }
 
-// Each scenario signs in through the real login page (scrypt) on a 2-core machine.
+// Each scenario signs in through the real login page (a slow password hash) on a 2-core machine.
 test.describe.configure({ timeout: 60_000 });
 
 test('sign-in goes through the real login page and returns to the page the admin asked for', async ({ page }) => {

@@ -156,7 +156,7 @@ export async function benchWrites(servers: Servers, settings: BenchSettings): Pr
   const hashedDuration = settings.secretWriteDuration;
   const hashed = await alternate(
     [
-      { name: 'raw-scrypt-insert', server: raw as Child<unknown>, options: post(`${raw.ready.origin}/raw/scrypt-insert`, CONFIDENTIAL_CLIENT, hashedDuration) },
+      { name: 'raw-hash-insert', server: raw as Child<unknown>, options: post(`${raw.ready.origin}/raw/hash-insert`, CONFIDENTIAL_CLIENT, hashedDuration) },
       { name: 'create-with-secret', server: product as Child<unknown>, options: post(endpoint, CONFIDENTIAL_CLIENT, hashedDuration, token) },
     ],
     { rounds: settings.writeRounds, duration: hashedDuration, warmup: 0, log: settings.log },
@@ -166,7 +166,7 @@ export async function benchWrites(servers: Servers, settings: BenchSettings): Pr
     summaries,
     ratios: {
       create: pairedRatio(summaries.create, summaries['raw-insert']),
-      createWithSecret: pairedRatio(summaries['create-with-secret'], summaries['raw-scrypt-insert']),
+      createWithSecret: pairedRatio(summaries['create-with-secret'], summaries['raw-hash-insert']),
     },
   };
 }

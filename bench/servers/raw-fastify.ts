@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID, scrypt } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { hashSecret } from '../../src/server/oidc/secret-hash.ts';
 import { memory, serveCommands } from '../lib/child.ts';
 
 // The physical-limit baselines for the FHIR API, on the same Fastify and better-sqlite3:
@@ -11,7 +12,8 @@ import { memory, serveCommands } from '../lib/child.ts';
 // - GET  /raw/table         a static HTML page with a 20-row table (for the console's first rows);
 // - POST /raw/insert        parse the JSON body, one INSERT in its own transaction into a SQLite
 //                           file opened like ours (WAL, synchronous=FULL), 201 with the body;
-// - POST /raw/scrypt-insert the same after one scrypt hash with our parameters (N=2^15, r=8, p=1).
+// - POST /raw/hash-insert   the same after hashing the secret as ours does (secret-hash.ts: Argon2id,
+//                           two derivations at a time).
 
 export const RAW_JSON_BYTES = 1024;
 
@@ -27,11 +29,6 @@ const insertOne = db.transaction((id: string, body: string) => insert.run(id, bo
 const base = { resourceType: 'ClientApplication', id: 'raw-0001', name: 'Raw baseline', grantType: ['client_credentials'], description: '' };
 const padding = RAW_JSON_BYTES - JSON.stringify(base).length;
 const rawJson = { ...base, description: 'x'.repeat(padding) };
-
-const hash = (secret: string) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scrypt(secret, randomBytes(16), 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 2 ** 20 }, (error, key) => (error ? reject(error) : resolve(key))),
-  );
 
 // The physical limit for "navigation → first rows": a server-rendered page of 20 rows shaped like
 // the console's list (no script, no sign-in, no API call).
@@ -50,9 +47,9 @@ app.post<{ Body: Record<string, unknown> }>('/raw/insert', async (request, reply
   insertOne(id, JSON.stringify({ ...request.body, id }));
   return reply.code(201).send({ ...request.body, id });
 });
-app.post<{ Body: Record<string, unknown> & { secret?: string } }>('/raw/scrypt-insert', async (request, reply) => {
+app.post<{ Body: Record<string, unknown> & { secret?: string } }>('/raw/hash-insert', async (request, reply) => {
   const { secret, ...body } = request.body;
-  await hash(String(secret));
+  await hashSecret(String(secret));
   const id = randomUUID();
   insertOne(id, JSON.stringify({ ...body, id }));
   return reply.code(201).send({ ...body, id });

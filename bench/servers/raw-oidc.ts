@@ -7,8 +7,8 @@ import { memory, serveCommands } from '../lib/child.ts';
 // on a plain node:http server), with one in-memory client and the default in-memory adapter.
 // It issues the same token our server does for client_credentials — an RS256 JWT access token
 // (RFC 9068) for one resource (RFC 8707), signed with a 2048-bit RSA key — so the ratio measures
-// what our integration adds (Fastify mount, SQLite-backed client lookup, scrypt hash with its
-// verification cache, SMART scope policy), not a different token format.
+// what our integration adds (Fastify mount, SQLite-backed client lookup, slow secret hash with
+// its verification cache, SMART scope policy), not a different token format.
 
 const port = Number(process.argv[2] ?? 0);
 const CLIENT_ID = 'raw-client';

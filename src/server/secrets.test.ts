@@ -44,7 +44,7 @@ describe('secret lifecycle', () => {
     expect(created.status).toBe(201);
     expect(created.body.meta.tag).toContainEqual(expect.objectContaining({ code: 'secret-set' }));
     const firstHash = server.app.store.read(id)?.secretHash ?? '';
-    expect(firstHash).toMatch(/^scrypt\$/);
+    expect(firstHash).toMatch(/^\$argon2id\$/);
     expect(await verifySecret(FIRST, firstHash)).toBe(true);
 
     const kept = await record(http(`/ClientApplication/${id}`, { method: 'PUT', body: confidentialPortal(id, { name: 'Renamed' }) }));
@@ -128,7 +128,7 @@ describe('secret lifecycle', () => {
     expect(log).toContain('/ClientApplication/secret-everywhere');
     expect(log).not.toContain(FIRST);
     expect(log).not.toContain(SECOND);
-    expect(log).not.toContain('scrypt$');
+    expect(log).not.toContain('$argon2id$');
   });
 
   it('cannot be found in plaintext by scanning the SQLite files', () => {

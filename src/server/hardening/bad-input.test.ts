@@ -177,7 +177,7 @@ const textMutation: fc.Arbitrary<Mutation> = fc.record({ kind: fc.constant('set'
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: textMutation },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom(...FIELDS.filter((f) => f !== 'secret')), value: anyValue }) },
-  // A secret that parses costs a slow scrypt hash: rare, so the run stays fast.
+  // A secret that parses costs a slow Argon2id hash: rare, so the run stays fast.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constant('secret'), value: anyValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...FIELDS) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown' as const), key: fc.oneof(fc.constantFrom(...UNKNOWN_KEYS), hostileString), value: anyValue }) },
@@ -395,7 +395,7 @@ const safeSegment = looseEncode;
 
 // --- Invariants ------------------------------------------------------------------------------
 
-const INTERNALS = /\bat [\w$.<>]+ \(|node_modules|\.ts:\d+|SqliteError|SQLITE_|TypeError|RangeError|ReferenceError|scrypt\$\d+\$\d+\$\d+\$[\w-]{20,}/;
+const INTERNALS = /\bat [\w$.<>]+ \(|node_modules|\.ts:\d+|SqliteError|SQLITE_|TypeError|RangeError|ReferenceError|\$argon2id\$|scrypt\$\d+\$\d+\$\d+\$[\w-]{20,}/;
 
 function checkFhirResponse(res: { statusCode: number; headers: Record<string, unknown>; body: string }, method: string) {
   count(res.statusCode);

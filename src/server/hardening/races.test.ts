@@ -40,7 +40,7 @@ describe('races (issue 7 §2)', () => {
     let requests = 0;
     // Plain rounds, then a round where every writer also sends a secret: the slow hash runs between
     // the early precondition check and the transaction, so all of them pass the first check. (A
-    // smaller round: scrypt costs ~32 MiB and tens of milliseconds each, by design.)
+    // smaller round: Argon2id costs 32 MiB and tens of milliseconds each, by design.)
     for (const [round, withSecret] of [[1, false], [2, false], [3, false], [4, true]] as const) {
       const version = round;
       const writers = withSecret ? SECRET_WRITERS : CONCURRENCY;

@@ -114,7 +114,7 @@ describe('client_credentials', () => {
       const text = await response.text();
       expect(response.status).toBe(200);
       expect(text).not.toContain(SECRET);
-      expect(text).not.toContain('scrypt$');
+      expect(text).not.toContain('$argon2id$');
     }
 
     const old = await discover(server, id, { secret: SECRET });

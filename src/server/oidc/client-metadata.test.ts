@@ -13,7 +13,7 @@ const current = (resource: Partial<ClientApplication>, secretHash: string | null
 describe('toClientMetadata', () => {
   it('maps a confidential client: secret methods, OAuth grants only, code responses only', () => {
     const metadata = toClientMetadata(
-      current({ grantType: ['client_credentials', 'basic_auth'], responseTypes: 'token', scope: 'openid system/*.*' }, 'scrypt$hash'),
+      current({ grantType: ['client_credentials', 'basic_auth'], responseTypes: 'token', scope: 'openid system/*.*' }, '$argon2id$hash'),
     );
     expect(metadata).toMatchObject({
       client_id: 'c',

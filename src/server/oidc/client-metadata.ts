@@ -84,7 +84,7 @@ export function toClientMetadata(current: CurrentClientApplication | undefined):
   return {
     client_id: resource.id,
     client_name: resource.name,
-    // The stored scrypt hash stands in for the secret: compareClientSecret (provider.ts)
+    // The stored hash (secret-hash.ts) stands in for the secret: compareClientSecret (provider.ts)
     // verifies the presented secret against it. It never leaves the server, and no HMAC
     // algorithm that would key on it is enabled (enabledJWA in provider.ts).
     ...(isConfidential ? { client_secret: current.secretHash as string } : {}),

@@ -325,8 +325,8 @@ export function createProvider(options: ProviderOptions) {
   // X-Forwarded-* headers with PUBLIC_URL's, so they always agree with the issuer.
   provider.proxy = true;
 
-  // The documented seam for client secrets stored as hashes: verify against the stored scrypt
-  // hash in constant time, with the cache and per-client rate limit of secret-verifier.ts.
+  // The documented seam for client secrets stored as hashes: verify against the stored slow
+  // hash (secret-hash.ts) in constant time, with the cache and per-client rate limit of secret-verifier.ts.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string) {
     if (!this.clientSecret || typeof actual !== 'string') return false;
     const result = await secretVerifier.verify(this.clientId, actual, this.clientSecret);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { watchScryptJobs } from '../../test-support/scrypt-jobs.ts';
+import { watchHashJobs } from '../../test-support/hash-jobs.ts';
 import { createFailureLimiter } from './failure-limiter.ts';
 import { hashSecret } from './secret-hash.ts';
 import { createSecretVerifier } from './secret-verifier.ts';
@@ -8,7 +8,7 @@ describe('createSecretVerifier', () => {
   it('verifies against the stored hash once, then answers the same secret from its cache', async () => {
     const verifier = createSecretVerifier();
     const hash = await hashSecret('s3cret-value-of-enough-length');
-    const jobs = watchScryptJobs();
+    const jobs = await watchHashJobs();
     try {
       expect(await verifier.verify('c1', 's3cret-value-of-enough-length', hash)).toBe('valid');
       expect(jobs.stats().started).toBe(1);

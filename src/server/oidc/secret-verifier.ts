@@ -2,9 +2,9 @@ import { hash } from 'node:crypto';
 import { createFailureLimiter } from './failure-limiter.ts';
 import { verifySecret } from './secret-hash.ts';
 
-// Verifies client secrets against their stored scrypt hash (SPEC §4). scrypt costs tens of
-// milliseconds by design, so successful verifications are remembered in memory, keyed by a
-// digest of client id + presented secret + stored hash: a rotated secret (new hash) can never
+// Verifies client secrets against their stored hash (SPEC §4, secret-hash.ts). The hash costs
+// tens of milliseconds by design, so successful verifications are remembered in memory, keyed by
+// a digest of client id + presented secret + stored hash: a rotated secret (new hash) can never
 // hit an old entry, and the cache never holds a secret in the clear. Failures are not cached
 // and are rate-limited per client, so the slow hash cannot be turned into a guessing oracle.
 

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
 import { hashSecret, verifySecret } from './secret-hash.ts';
 
-// People who sign in to the console (SPEC §7). Passwords are stored only as scrypt hashes, the
-// same slow, salted hash as client secrets.
+// People who sign in to the console (SPEC §7). Passwords are stored only as Argon2id hashes,
+// the same slow, salted hash as client secrets (secret-hash.ts).
 
 export type User = { id: string; email: string; isAdmin: boolean };
 

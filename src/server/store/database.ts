@@ -16,7 +16,7 @@ const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     deleted      INTEGER NOT NULL DEFAULT 0,
     name_key     TEXT,                    -- lower-cased name: case-insensitive prefix search and sort
     resource     TEXT,                    -- current version as JSON, never with a secret
-    secret_hash  TEXT                     -- scrypt hash; NULL for public clients
+    secret_hash  TEXT                     -- salted hash (oidc/secret-hash.ts); NULL for public clients
   ) STRICT;
   CREATE INDEX client_application_name ON client_application (name_key, id) WHERE deleted = 0;
   CREATE INDEX client_application_updated ON client_application (last_updated, id) WHERE deleted = 0;
@@ -72,7 +72,7 @@ const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   CREATE TABLE app_user (
     id            TEXT PRIMARY KEY,       -- the OIDC subject (sub)
     email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    password_hash TEXT NOT NULL,          -- scrypt, see oidc/secret-hash.ts
+    password_hash TEXT NOT NULL,          -- salted hash, see oidc/secret-hash.ts
     is_admin      INTEGER NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL
   ) STRICT;
