@@ -93,13 +93,14 @@ export type ConsoleTimings = {
     listRequestMs: number;
     renderMs: number;
   };
-  /** "Create client application" click → the secret shown in its dialog (includes the PUT with scrypt hashing). */
+  /** "Create client application" click → the secret shown in its dialog (includes the PUT with its secret hash). */
   createToSecretMs: number;
   createToSecretByRun: number[];
   /** Click → the dialog open (still saving). */
   createToDialogMs: number;
-  /** The PUT that creates the client (server: validation, scrypt hash, insert), as the browser saw it. */
+  /** The PUT that creates the client (server: validation, secret hash, insert), as the browser saw it. */
   createWriteRequestMs: number;
+  createWriteRequestByRun: number[];
   /** Requests of the document that painted the rows in the median run, ms from its navigation start. */
   waterfall: { what: string; startMs: number; durationMs: number }[];
   /** That document's navigation: redirects end (the OP's, with a redirect sign-in), its HTML starts, DOMContentLoaded. */
@@ -395,6 +396,7 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       createToSecretByRun: creates.map((c) => round(c.secret, 1)),
       createToDialogMs: m(creates.map((c) => c.dialog)),
       createWriteRequestMs: m(creates.map((c) => c.write)),
+      createWriteRequestByRun: creates.map((c) => round(c.write, 1)),
       waterfall: waterfalls[medianRun] ?? [],
       callbackNavigation: navigations[medianRun],
       target: 300,
