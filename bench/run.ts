@@ -444,9 +444,10 @@ function printReport() {
           s.rpsByRound.join(' '),
           s.non2xx ? String(s.non2xx) : '0',
           `${s.serverCores.toFixed(2)} / ${s.generatorCores.toFixed(2)}`,
+          Number.isFinite(s.serverGcShare) ? `${(100 * s.serverGcShare).toFixed(1)} % / ${fmt.ms(s.serverLongestGcMs)} / ${fmt.ms(s.serverLongestStallMs)}` : '–',
         ];
       });
-  const headers = ['target', 'req/s', 'p50', 'p99', 'req/s by round', 'non-2xx', 'cpu server / generator'];
+  const headers = ['target', 'req/s', 'p50', 'p99', 'req/s by round', 'non-2xx', 'cpu server / generator', 'server GC share / longest GC / longest stall'];
   if (results.token && !isNotMeasured(results.token)) {
     log('\nToken endpoint (10 connections):\n');
     log(detailTable(headers, rows({ raw: results.token.raw, ours: results.token.ours }, ['raw', 'ours'])));

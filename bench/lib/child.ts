@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 // Servers under test run in their own child process, pinned to one core with `taskset -c 1`
@@ -100,15 +101,49 @@ export async function startChild<Ready>(script: string, options: ChildOptions = 
   };
 }
 
+/** What `pauses` answers: the server's own pauses since the previous call. */
+export type Pauses = { gcMs: number; longestGcMs: number; longestStallMs: number };
+
+/**
+ * Watches the process's own pauses: garbage collection (V8's GC entries, their durations summed)
+ * and the event loop's longest stall (how much later than due a 10 ms timer fired, at most: the
+ * histogram holds the intervals between its firings). A run in which the server lost throughput
+ * then tells whether its collector did, or something else that held its one thread (such as a
+ * compilation on the main thread, since `--no-concurrent-recompilation`), or neither, and the host
+ * did. Both are cheap: a GC entry per collection, a timer every 10 ms.
+ */
+function watchPauses(): () => Pauses {
+  let gcMs = 0;
+  let longestGcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      longestGcMs = Math.max(longestGcMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  const resolutionMs = 10;
+  const loop = monitorEventLoopDelay({ resolution: resolutionMs });
+  loop.enable();
+  return () => {
+    const pauses = { gcMs, longestGcMs, longestStallMs: Math.max(0, loop.max / 1e6 - resolutionMs) };
+    gcMs = 0;
+    longestGcMs = 0;
+    loop.reset();
+    return pauses;
+  };
+}
+
 /** The child side: announce readiness and answer commands. */
 export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (args: unknown) => unknown>): void {
   if (!process.send) throw new Error('bench children must be started with an IPC channel (bench/lib/child.ts)');
+  const pauses = watchPauses();
   const builtIn: Record<string, () => unknown> = {
     /** CPU time of the whole process (every thread), in milliseconds. */
     cpu: () => {
       const usage = process.cpuUsage();
       return (usage.user + usage.system) / 1000;
     },
+    pauses,
   };
   process.on('message', async (message: { id: number; command: string; args?: unknown }) => {
     const handler = handlers[message.command] ?? builtIn[message.command];

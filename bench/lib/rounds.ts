@@ -1,4 +1,4 @@
-import type { Child } from './child.ts';
+import type { Child, Pauses } from './child.ts';
 import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
 import { median, ratio, round } from './stats.ts';
 
@@ -15,7 +15,7 @@ export type Target = {
   server?: Child<unknown>;
 };
 
-type Measured = LoadResult & { serverCores: number };
+type Measured = LoadResult & { serverCores: number; serverPauses: Pauses | undefined; wallMs: number };
 
 export type Summary = {
   /** Medians over rounds. */
@@ -31,6 +31,13 @@ export type Summary = {
   /** Medians of the CPU used, in cores, by the server and by the load generator. */
   serverCores: number;
   generatorCores: number;
+  /**
+   * The server's own pauses: the median share of each run's time spent in garbage collection,
+   * and the longest collection and the longest event-loop stall of any round (ms).
+   */
+  serverGcShare: number;
+  serverLongestGcMs: number;
+  serverLongestStallMs: number;
 };
 
 /**
@@ -58,17 +65,22 @@ export function summarise(results: Measured[]): Summary {
     statusCodes,
     serverCores: round(median(results.map((r) => r.serverCores)), 2),
     generatorCores: round(median(results.map((r) => r.generatorCores)), 2),
+    serverGcShare: round(median(results.map((r) => (r.serverPauses ? r.serverPauses.gcMs / r.wallMs : Number.NaN))), 3),
+    serverLongestGcMs: round(Math.max(...results.map((r) => r.serverPauses?.longestGcMs ?? Number.NaN)), 1),
+    serverLongestStallMs: round(Math.max(...results.map((r) => r.serverPauses?.longestStallMs ?? Number.NaN)), 1),
   };
 }
 
 async function measure(target: Target, duration: number): Promise<Measured> {
   const options = { ...(await target.options()), duration };
+  await target.server?.call<Pauses>('pauses');
   const cpuBefore = target.server ? await target.server.call<number>('cpu') : Number.NaN;
   const startedAt = performance.now();
   const result = await runLoad(options);
-  const wall = performance.now() - startedAt;
+  const wallMs = performance.now() - startedAt;
   const cpuAfter = target.server ? await target.server.call<number>('cpu') : Number.NaN;
-  return { ...result, serverCores: (cpuAfter - cpuBefore) / wall };
+  const serverPauses = await target.server?.call<Pauses>('pauses');
+  return { ...result, serverCores: (cpuAfter - cpuBefore) / wallMs, serverPauses, wallMs };
 }
 
 /**
@@ -100,9 +112,12 @@ export async function alternate(
       const result = await measure(target, settings.duration);
       results.get(target.name)?.push(result);
       const cpu = `cpu ${Number.isFinite(result.serverCores) ? result.serverCores.toFixed(2) : '?'}/${result.generatorCores.toFixed(2)}`;
-      line.push(`${target.name} ${Math.round(result.rps)}/s p99 ${result.p99.toFixed(2)}ms ${cpu}${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} errors/timeouts)` : ''}`);
+      const pauses = result.serverPauses
+        ? ` gc ${((100 * result.serverPauses.gcMs) / result.wallMs).toFixed(1)}% stall ${Math.round(result.serverPauses.longestStallMs)}ms`
+        : '';
+      line.push(`${target.name} ${Math.round(result.rps)}/s p99 ${result.p99.toFixed(2)}ms ${cpu}${pauses}${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} errors/timeouts)` : ''}`);
     }
-    settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores): ${line.join(' · ')}`);
+    settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores; the server's GC share, longest stall): ${line.join(' · ')}`);
   }
   return Object.fromEntries([...results].map(([name, list]) => [name, summarise(list)]));
 }
