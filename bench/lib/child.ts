@@ -101,8 +101,17 @@ export async function startChild<Ready>(script: string, options: ChildOptions = 
   };
 }
 
-/** What `pauses` answers: the server's own pauses since the previous call. */
+/** The server's own pauses since the previous `usage` call. */
 export type Pauses = { gcMs: number; longestGcMs: number; longestStallMs: number };
+
+/** What `usage` answers: the process's CPU time so far, and its pauses since the previous call. */
+export type Usage = Pauses & { cpuMs: number };
+
+/** CPU time of the whole process (every thread), in milliseconds. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
 
 /**
  * Watches the process's own pauses: garbage collection (V8's GC entries, their durations summed)
@@ -138,12 +147,9 @@ export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (arg
   if (!process.send) throw new Error('bench children must be started with an IPC channel (bench/lib/child.ts)');
   const pauses = watchPauses();
   const builtIn: Record<string, () => unknown> = {
-    /** CPU time of the whole process (every thread), in milliseconds. */
-    cpu: () => {
-      const usage = process.cpuUsage();
-      return (usage.user + usage.system) / 1000;
-    },
-    pauses,
+    cpu: cpuMs,
+    /** One call before and one after a measured run: what the server used and where it paused. */
+    usage: (): Usage => ({ cpuMs: cpuMs(), ...pauses() }),
   };
   process.on('message', async (message: { id: number; command: string; args?: unknown }) => {
     const handler = handlers[message.command] ?? builtIn[message.command];

@@ -1,4 +1,4 @@
-import type { Child, Pauses } from './child.ts';
+import type { Child, Usage } from './child.ts';
 import { runLoad, type LoadOptions, type LoadResult } from './load.ts';
 import { median, ratio, round } from './stats.ts';
 
@@ -15,7 +15,8 @@ export type Target = {
   server?: Child<unknown>;
 };
 
-type Measured = LoadResult & { serverCores: number; serverPauses: Pauses | undefined; wallMs: number };
+/** A run's result, with what the server used during it (NaN for a target without a server child). */
+type Measured = LoadResult & { serverCores: number; serverGcShare: number; serverLongestGcMs: number; serverLongestStallMs: number };
 
 export type Summary = {
   /** Medians over rounds. */
@@ -65,22 +66,27 @@ export function summarise(results: Measured[]): Summary {
     statusCodes,
     serverCores: round(median(results.map((r) => r.serverCores)), 2),
     generatorCores: round(median(results.map((r) => r.generatorCores)), 2),
-    serverGcShare: round(median(results.map((r) => (r.serverPauses ? r.serverPauses.gcMs / r.wallMs : Number.NaN))), 3),
-    serverLongestGcMs: round(Math.max(...results.map((r) => r.serverPauses?.longestGcMs ?? Number.NaN)), 1),
-    serverLongestStallMs: round(Math.max(...results.map((r) => r.serverPauses?.longestStallMs ?? Number.NaN)), 1),
+    serverGcShare: round(median(results.map((r) => r.serverGcShare)), 3),
+    serverLongestGcMs: round(Math.max(...results.map((r) => r.serverLongestGcMs)), 1),
+    serverLongestStallMs: round(Math.max(...results.map((r) => r.serverLongestStallMs)), 1),
   };
 }
 
 async function measure(target: Target, duration: number): Promise<Measured> {
   const options = { ...(await target.options()), duration };
-  await target.server?.call<Pauses>('pauses');
-  const cpuBefore = target.server ? await target.server.call<number>('cpu') : Number.NaN;
+  const before = await target.server?.call<Usage>('usage');
   const startedAt = performance.now();
   const result = await runLoad(options);
   const wallMs = performance.now() - startedAt;
-  const cpuAfter = target.server ? await target.server.call<number>('cpu') : Number.NaN;
-  const serverPauses = await target.server?.call<Pauses>('pauses');
-  return { ...result, serverCores: (cpuAfter - cpuBefore) / wallMs, serverPauses, wallMs };
+  const after = await target.server?.call<Usage>('usage');
+  if (!before || !after) return { ...result, serverCores: Number.NaN, serverGcShare: Number.NaN, serverLongestGcMs: Number.NaN, serverLongestStallMs: Number.NaN };
+  return {
+    ...result,
+    serverCores: (after.cpuMs - before.cpuMs) / wallMs,
+    serverGcShare: after.gcMs / wallMs,
+    serverLongestGcMs: after.longestGcMs,
+    serverLongestStallMs: after.longestStallMs,
+  };
 }
 
 /**
@@ -112,9 +118,7 @@ export async function alternate(
       const result = await measure(target, settings.duration);
       results.get(target.name)?.push(result);
       const cpu = `cpu ${Number.isFinite(result.serverCores) ? result.serverCores.toFixed(2) : '?'}/${result.generatorCores.toFixed(2)}`;
-      const pauses = result.serverPauses
-        ? ` gc ${((100 * result.serverPauses.gcMs) / result.wallMs).toFixed(1)}% stall ${Math.round(result.serverPauses.longestStallMs)}ms`
-        : '';
+      const pauses = Number.isFinite(result.serverGcShare) ? ` gc ${(100 * result.serverGcShare).toFixed(1)}% stall ${Math.round(result.serverLongestStallMs)}ms` : '';
       line.push(`${target.name} ${Math.round(result.rps)}/s p99 ${result.p99.toFixed(2)}ms ${cpu}${pauses}${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} errors/timeouts)` : ''}`);
     }
     settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores; the server's GC share, longest stall): ${line.join(' · ')}`);
