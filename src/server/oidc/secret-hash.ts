@@ -14,7 +14,8 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 /** Argon2id (RFC 9106's type 2), spelled out because the binding declares it as a const enum. */
 const ARGON2ID = 2 as Algorithm;
-const ARGON2_VERSION = 19;
+/** Every hash this module writes starts so: the algorithm and its version, 0x13 (RFC 9106). */
+const PHC_PREFIX = '$argon2id$v=19$';
 const MEMORY_KIB = 32_768;
 const PASSES = 3;
 const LANES = 1;
@@ -91,14 +92,15 @@ const unpadded = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
   const key = await deriveArgon2id(secret, salt, { memoryKib: MEMORY_KIB, passes: PASSES, lanes: LANES });
-  return `$argon2id$v=${ARGON2_VERSION}$m=${MEMORY_KIB},t=${PASSES},p=${LANES}$${unpadded(salt)}$${unpadded(key)}`;
+  return `${PHC_PREFIX}m=${MEMORY_KIB},t=${PASSES},p=${LANES}$${unpadded(salt)}$${unpadded(key)}`;
 }
 
-const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+/** What follows PHC_PREFIX: the parameters, the salt and the tag. */
+const ARGON2ID_PHC_REST = /^m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 /** Constant-time comparison of a presented secret with a stored hash. Malformed hashes never match. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const argon2 = ARGON2ID_PHC.exec(stored);
+  const argon2 = stored.startsWith(PHC_PREFIX) ? ARGON2ID_PHC_REST.exec(stored.slice(PHC_PREFIX.length)) : null;
   if (argon2) {
     const [, memory, passes, lanes, saltText, keyText] = argon2 as unknown as [string, string, string, string, string, string];
     const parameters = { memoryKib: Number(memory), passes: Number(passes), lanes: Number(lanes) };
