@@ -19,10 +19,13 @@ export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Pins this process, every thread of it, to `core`; false where taskset is missing or refuses. */
-export function pinThisProcess(core: string): boolean {
-  return hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', core, String(process.pid)], { stdio: 'ignore' }).status === 0;
+/** Pins process `pid`, every thread of it, to `cores` (taskset's list: "1", "0,1"); false where taskset is missing or refuses. */
+export function pinProcess(pid: number, cores: string): boolean {
+  return hasTaskset() && spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' }).status === 0;
 }
+
+/** Pins this process, every thread of it, to `core`; false where taskset is missing or refuses. */
+export const pinThisProcess = (core: string): boolean => pinProcess(process.pid, core);
 
 export type Child<Ready> = {
   ready: Ready;

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import type { Child } from '../lib/child.ts';
 import { chromiumLaunchOptions } from '../../scripts/chromium.ts';
 import { consoleInitialLoad } from '../../scripts/console-initial-load.ts';
 import { paths } from '../../src/console/app/paths.ts';
-import { BENCH_CORE, pinThisProcess, ROOT, SERVER_CORE } from '../lib/child.ts';
+import { BENCH_CORE, pinProcess, pinThisProcess, ROOT, SERVER_CORE } from '../lib/child.ts';
 import { median, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
 import type { ProductReady } from '../servers/product-server.ts';
@@ -77,8 +77,10 @@ export type ConsoleTimings = {
   ratio: number;
   /** The core the bench's Playwright driver ran on while Chromium was measured (null: not pinned). */
   driverCore: number | null;
-  /** The same page loads with the driver on Chromium's core, as the bench measured them before. */
-  driverBesideChromium: { firstRowsMs: number; firstRowsByRun: number[]; rawTableFirstRowsMs: number; ratio: number } | undefined;
+  /** The cores Chromium's processes ran on for the figures (null: where the system put them, not placed). */
+  chromiumCores: string | null;
+  /** The same page loads with Chromium's processes on one core, as the bench measured them until `placeChromium`. */
+  chromiumOnOneCore: { core: number; firstRowsMs: number; firstRowsByRun: number[]; rawTableFirstRowsMs: number; ratio: number } | undefined;
   /**
    * Parts of firstRowsMs (medians), end to end: navigation start → the authorization request
    * leaves (the page's own fetch, from its resource timing); → the code exchange starts (the
@@ -136,14 +138,69 @@ const markTime = (page: Page, name: string) =>
   page.evaluate((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? null, name);
 
 /**
- * Moves this process, with Playwright's driver in it, to `core`; Chromium stays on the core it
- * was started on. The driver handles every DevTools protocol event of the page (each request,
+ * Moves this process, with Playwright's driver in it, to `core` (Chromium's processes are moved by
+ * placeChromium). The driver handles every DevTools protocol event of the page (each request,
  * response, frame and binding call): 40–100 ms of CPU per page load here, more than the page's
- * own scripts. On Chromium's core it slows the page it measures, which a user's browser has no
- * driver to do; beside the server it competes only with the server, idle between the page's
- * requests. The static baseline page is measured the same way.
+ * own scripts, and work a user's browser has no driver to do. While the figures are taken it runs
+ * beside the server, which is idle between the page's requests, and away from core 0. The static
+ * baseline page is measured the same way.
  */
 const placeDriver = pinThisProcess;
+
+/** The pids of process `root` and of every process below it (Linux: /proc; none elsewhere). */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/**
+ * Moves every process of the browser started as `pid` (the browser process, the zygote that
+ * forks renderers, the renderers, GPU, network and storage services), every thread of each, to
+ * `cores`; a process forked later inherits its parent's cores. Chromium starts on the bench's
+ * core 0, like everything this process starts, and on one core its processes take turns:
+ * per-process CPU counts of a console load were the browser process 112 ms, the page's renderer
+ * 150 ms, the GPU process 24 ms and the network service 20 ms, on a core that a user's machine
+ * does not make them share. So the figures are taken with Chromium on both of the bench's cores
+ * (the server stays pinned to its own, and answers there), and every sample also loads the pages
+ * with Chromium on core 0 alone, the method before. False where a process refuses or taskset is
+ * missing; a process that exited meanwhile is no failure.
+ */
+/** The pid of Chromium's browser process, as Chromium itself reports it; undefined where it does not. */
+async function browserPid(browser: Browser): Promise<number | undefined> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    return processInfo.find((info) => info.type === 'browser')?.id;
+  } catch {
+    return undefined;
+  } finally {
+    await session.detach();
+  }
+}
+
+function placeChromium(pid: number | undefined, cores: string): boolean {
+  if (pid === undefined) return false;
+  return processTree(pid).every((member) => pinProcess(member, cores) || !fs.existsSync(`/proc/${member}`));
+}
 
 /** Runs one step of the scenario; a failure names the step and where the page was. */
 async function step<T>(page: Page, what: string, action: () => Promise<T>): Promise<T> {
@@ -292,23 +349,26 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
     // Unmeasured loads first, as every load test here warms its target up: the first loads of a
     // build compile its scripts, later ones take them from Chromium's code caches.
     await sampleLoads(newLoads(), 2);
-    // Chromium alone on its core: the driver runs beside the server (see placeDriver). Every
-    // sample also loads the pages with the driver on Chromium's core, the method before, in an
-    // order that alternates, so neither placement gets the warmer browser.
+    // The driver runs beside the server (see placeDriver), Chromium on both cores (see
+    // placeChromium). Every sample also loads the pages with Chromium on core 0 alone, the method
+    // before, in an order that alternates, so neither placement gets the warmer browser.
     const isDriverMoved = placeDriver(SERVER_CORE);
+    const chromiumPid = await browserPid(browser);
+    const bothCores = `${BENCH_CORE},${SERVER_CORE}`;
+    const isChromiumSpread = placeChromium(chromiumPid, bothCores);
     const loads = newLoads();
-    const besideChromium = isDriverMoved ? newLoads() : undefined;
+    const onOneCore = isChromiumSpread ? newLoads() : undefined;
     for (let i = 0; i < settings.consoleSamples; i++) {
-      const beside = async () => {
-        if (besideChromium && placeDriver(BENCH_CORE)) await sampleLoads(besideChromium, 1, i);
+      const alone = async () => {
+        if (onOneCore && placeChromium(chromiumPid, BENCH_CORE)) await sampleLoads(onOneCore, 1, i);
       };
-      if (i % 2 === 1) await beside();
-      if (isDriverMoved) placeDriver(SERVER_CORE);
+      if (i % 2 === 1) await alone();
+      if (isChromiumSpread) placeChromium(chromiumPid, bothCores);
       await sampleLoads(loads, 1, i);
-      if (i % 2 === 0) await beside();
+      if (i % 2 === 0) await alone();
     }
     const { waterfalls, navigations, runs, rawRuns } = loads;
-    if (isDriverMoved) placeDriver(SERVER_CORE);
+    if (isChromiumSpread) placeChromium(chromiumPid, bothCores);
 
     const creates: { secret: number; dialog: number; write: number }[] = [];
     const inApp: number[] = [];
@@ -378,11 +438,13 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
       // Each console load and its baseline load ran back to back: the median of the paired ratios.
       ratio: pairedRatio({ runs, rawRuns }),
       driverCore: isDriverMoved ? Number(SERVER_CORE) : null,
-      driverBesideChromium: besideChromium && {
-        firstRowsMs: m(besideChromium.runs.map((r) => r.total)),
-        firstRowsByRun: besideChromium.runs.map((r) => round(r.total, 1)),
-        rawTableFirstRowsMs: m(besideChromium.rawRuns),
-        ratio: pairedRatio(besideChromium),
+      chromiumCores: isChromiumSpread ? bothCores : null,
+      chromiumOnOneCore: onOneCore && {
+        core: Number(BENCH_CORE),
+        firstRowsMs: m(onOneCore.runs.map((r) => r.total)),
+        firstRowsByRun: onOneCore.runs.map((r) => round(r.total, 1)),
+        rawTableFirstRowsMs: m(onOneCore.rawRuns),
+        ratio: pairedRatio(onOneCore),
       },
       breakdown: {
         bootToAuthorizeMs: m(runs.map((r) => r.boot)),
