@@ -198,8 +198,8 @@ async function browserPid(browser: Browser): Promise<number | undefined> {
 }
 
 function placeChromium(pid: number | undefined, cores: string): boolean {
-  if (pid === undefined) return false;
-  return processTree(pid).every((member) => pinProcess(member, cores) || !fs.existsSync(`/proc/${member}`));
+  const tree = pid === undefined ? [] : processTree(pid);
+  return tree.length > 0 && tree.every((member) => pinProcess(member, cores) || !fs.existsSync(`/proc/${member}`));
 }
 
 /** Runs one step of the scenario; a failure names the step and where the page was. */
