@@ -172,18 +172,6 @@ function processTree(root: number): number[] {
   return tree;
 }
 
-/**
- * Moves every process of the browser started as `pid` (the browser process, the zygote that
- * forks renderers, the renderers, GPU, network and storage services), every thread of each, to
- * `cores`; a process forked later inherits its parent's cores. Chromium starts on the bench's
- * core 0, like everything this process starts, and on one core its processes take turns:
- * per-process CPU counts of a console load were the browser process 112 ms, the page's renderer
- * 150 ms, the GPU process 24 ms and the network service 20 ms, on a core that a user's machine
- * does not make them share. So the figures are taken with Chromium on both of the bench's cores
- * (the server stays pinned to its own, and answers there), and every sample also loads the pages
- * with Chromium on core 0 alone, the method before. False where a process refuses or taskset is
- * missing; a process that exited meanwhile is no failure.
- */
 /** The pid of Chromium's browser process, as Chromium itself reports it; undefined where it does not. */
 async function browserPid(browser: Browser): Promise<number | undefined> {
   const session = await browser.newBrowserCDPSession();
@@ -197,6 +185,18 @@ async function browserPid(browser: Browser): Promise<number | undefined> {
   }
 }
 
+/**
+ * Moves every process of the browser started as `pid` (the browser process, the zygote that
+ * forks renderers, the renderers, GPU, network and storage services), every thread of each, to
+ * `cores`; a process forked later inherits its parent's cores. Chromium starts on the bench's
+ * core 0, like everything this process starts, and on one core its processes take turns:
+ * per-process CPU counts of a console load were the browser process 112 ms, the page's renderer
+ * 150 ms, the GPU process 24 ms and the network service 20 ms, on a core that a user's machine
+ * does not make them share. So the figures are taken with Chromium on both of the bench's cores
+ * (the server stays pinned to its own, and answers there), and every sample also loads the pages
+ * with Chromium on core 0 alone, the method before. False where a process refuses or taskset is
+ * missing; a process that exited meanwhile is no failure.
+ */
 function placeChromium(pid: number | undefined, cores: string): boolean {
   const tree = pid === undefined ? [] : processTree(pid);
   return tree.length > 0 && tree.every((member) => pinProcess(member, cores) || !fs.existsSync(`/proc/${member}`));
@@ -356,6 +356,10 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
     const chromiumPid = await browserPid(browser);
     const bothCores = `${BENCH_CORE},${SERVER_CORE}`;
     const isChromiumSpread = placeChromium(chromiumPid, bothCores);
+    /** Back on both cores after loads on one; a figure must not be taken where Chromium might not be. */
+    const spreadChromiumAgain = () => {
+      if (isChromiumSpread && !placeChromium(chromiumPid, bothCores)) throw new Error('Chromium could not be moved back to both cores');
+    };
     const loads = newLoads();
     const onOneCore = isChromiumSpread ? newLoads() : undefined;
     for (let i = 0; i < settings.consoleSamples; i++) {
@@ -363,12 +367,12 @@ export async function benchConsole(product: Child<ProductReady>, rawTableUrl: st
         if (onOneCore && placeChromium(chromiumPid, BENCH_CORE)) await sampleLoads(onOneCore, 1, i);
       };
       if (i % 2 === 1) await alone();
-      if (isChromiumSpread) placeChromium(chromiumPid, bothCores);
+      spreadChromiumAgain();
       await sampleLoads(loads, 1, i);
       if (i % 2 === 0) await alone();
     }
     const { waterfalls, navigations, runs, rawRuns } = loads;
-    if (isChromiumSpread) placeChromium(chromiumPid, bothCores);
+    spreadChromiumAgain();
 
     const creates: { secret: number; dialog: number; write: number }[] = [];
     const inApp: number[] = [];
