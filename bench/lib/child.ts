@@ -15,8 +15,12 @@ export const SERVER_CORE = '1';
 /** The bench itself: the load generator, and Playwright's driver of Chromium, which starts here. */
 export const BENCH_CORE = '0';
 
+let isTasksetHere: boolean | undefined;
+
+/** Whether taskset exists and works here: asked once, since every pin and every child start asks. */
 export function hasTaskset(): boolean {
-  return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
+  isTasksetHere ??= spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0;
+  return isTasksetHere;
 }
 
 /** Pins process `pid`, every thread of it, to `cores` (taskset's list: "1", "0,1"); false where taskset is missing or refuses. */
