@@ -8,6 +8,7 @@ import { fhirBasePath, fhirBaseUrl, oidcIssuer, oidcIssuerPath, projectPath, typ
 import { consolePageSender } from './console-page.ts';
 import { createCorsPolicy, fhirCors } from './cors.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
+import { startIdleCollection } from './idle-collection.ts';
 import { fastifyLogging, type LoggerOptions } from './logger.ts';
 import { FHIR_JSON, fhirRoutes } from './fhir/routes.ts';
 import { ADMIN_APP_CLIENT_ID, ADMIN_APP_SCOPE } from './oidc/client-metadata.ts';
@@ -63,7 +64,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('store', store);
   app.decorate('db', db);
   app.decorate('oidc', oidc);
+  // Memory a burst of requests leaves resident goes back once the server is quiet (where node runs
+  // with --expose-gc, as npm start does).
+  const stopIdleCollection = startIdleCollection((collection) => app.log.debug(collection, 'idle collection'), globalThis.gc);
   app.addHook('onClose', async () => {
+    stopIdleCollection?.();
     store.close();
     db.close();
   });

@@ -128,6 +128,34 @@ describe('npm start (src/server/main.ts)', () => {
     await again.exited;
   });
 
+  it('hands back the young generation once quiet after a burst of requests (idle-collection.ts)', async () => {
+    const port = await freePort();
+    const { dataDir, seed } = seededDataDir();
+    const main = startMain({ PORT: String(port), DATA_DIR: dataDir, SEED_BUNDLE: seed, LOG_LEVEL: 'debug' });
+    await main.waitFor(/Client Admin is running/);
+    const url = `http://127.0.0.1:${port}/w/default/default/api/v1/fhir/r4/ClientApplication?_count=50`;
+    for (let i = 0; i < 40; i++) {
+      await Promise.all(Array.from({ length: 10 }, () => fetch(url, { headers: { authorization: AUTHORIZATION } }).then((r) => r.arrayBuffer())));
+    }
+    const burstEnd = main.output().length;
+    await main.waitFor(/"step":"major"[^\n]*"msg":"idle collection"/);
+    const collections = main
+      .output()
+      .slice(burstEnd)
+      .split('\n')
+      .filter((line) => line.includes('"msg":"idle collection"'))
+      .map((line) => JSON.parse(line) as { step: string; youngMbBefore: number; youngMbAfter: number; heapMbBefore: number; heapMbAfter: number });
+    expect(collections.map((c) => c.step)).toEqual(['minor', 'major']);
+    const [, major] = collections as [unknown, (typeof collections)[number]];
+    // The burst grew the young generation (to 32 MB here); the full collection shrank it to V8's
+    // smallest (1 MB here), and the whole heap with it.
+    expect(major.youngMbBefore).toBeGreaterThan(1);
+    expect(major.youngMbAfter).toBeLessThanOrEqual(1);
+    expect(major.heapMbAfter).toBeLessThan(major.heapMbBefore);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+  });
+
   it('refuses invalid configuration with a readable list and exit code 1, no stack trace', async () => {
     const main = startMain({ PORT: 'eighty', PUBLIC_URL: 'not a url' });
     expect(await main.exited).toBe(1);

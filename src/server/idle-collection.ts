@@ -1,0 +1,109 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import v8 from 'node:v8';
+
+// Hands back the memory a burst of requests leaves resident, once the server goes quiet.
+//
+// Under load V8 grows its young generation to 2 × 16 MB, and it shrinks it again only in a
+// collection that runs while the allocation rate of the last 5 s is low. A server that goes quiet
+// after a burst allocates next to nothing, so no collection comes, and the 32 MB stay resident for
+// as long as it stays quiet: V8's memory reducer, which would run one, wakes only after a full
+// collection that finds the heap at least 10 MB larger than when the reducer last ran. A browser
+// tells V8 when it is idle and V8 collects then; Node does not. So the server does, where V8 lets
+// it (`--expose-gc`, one of `npm start`'s node flags; without it nothing runs):
+//
+// 1. one second after the event loop goes quiet, a minor collection, which closes V8's record of
+//    the burst's allocations;
+// 2. five seconds later, the loop still quiet, a full collection: V8 sees five seconds of almost
+//    no allocation, shrinks the young generation to its minimum, and returns the old generation's
+//    garbage too.
+//
+// Then nothing more until the loop has been busy again. docs/performance.md, "Memory", has the
+// measurements.
+
+/** How often the event loop's utilisation is sampled. */
+export const CHECK_EVERY_MS = 1_000;
+/** Below this share of an interval spent working, the event loop counts as quiet. */
+export const QUIET_UTILIZATION = 0.02;
+/** Quiet this long after being busy: the minor collection. */
+export const SETTLE_AFTER_MS = 1_000;
+/**
+ * Quiet this long after being busy: the full collection. V8 shrinks the young generation when it
+ * allocated under 1 kB a millisecond over the 5 s before a collection.
+ */
+export const COLLECT_AFTER_MS = SETTLE_AFTER_MS + 5_000;
+
+export type IdleState = {
+  /** How long the event loop has been quiet. */
+  quietMs: number;
+  /** Busy since the last full collection: the next quiet spell collects. */
+  isArmed: boolean;
+};
+
+export type IdleStep = 'none' | 'minor' | 'major';
+
+export const INITIAL_IDLE_STATE: IdleState = { quietMs: 0, isArmed: false };
+
+/** What to do after an interval of `elapsedMs` in which the event loop worked `utilization` of the time. */
+export function nextIdleStep(state: IdleState, elapsedMs: number, utilization: number): { state: IdleState; step: IdleStep } {
+  if (utilization >= QUIET_UTILIZATION) return { state: { quietMs: 0, isArmed: true }, step: 'none' };
+  if (!state.isArmed) return { state: { quietMs: state.quietMs + elapsedMs, isArmed: false }, step: 'none' };
+  const quietMs = state.quietMs + elapsedMs;
+  if (quietMs >= COLLECT_AFTER_MS) return { state: { quietMs, isArmed: false }, step: 'major' };
+  if (state.quietMs < SETTLE_AFTER_MS && quietMs >= SETTLE_AFTER_MS) return { state: { quietMs, isArmed: true }, step: 'minor' };
+  return { state: { quietMs, isArmed: true }, step: 'none' };
+}
+
+export type IdleCollection = {
+  step: Exclude<IdleStep, 'none'>;
+  ms: number;
+  youngMbBefore: number;
+  youngMbAfter: number;
+  heapMbBefore: number;
+  heapMbAfter: number;
+};
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+function youngCommitted(): number {
+  let bytes = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') bytes += space.space_size;
+  }
+  return bytes;
+}
+
+/**
+ * Starts the idle collection with V8's `gc` (globalThis.gc, there with --expose-gc); returns its
+ * stop function, or undefined without `gc`. `onCollected` hears of each collection.
+ */
+export function startIdleCollection(onCollected: (collection: IdleCollection) => void, gc: NodeJS.GCFunction | undefined): (() => void) | undefined {
+  if (typeof gc !== 'function') return undefined;
+  let state = INITIAL_IDLE_STATE;
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  let lastAt = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const { utilization } = performance.eventLoopUtilization(last);
+    const next = nextIdleStep(state, now - lastAt, utilization);
+    state = next.state;
+    if (next.step !== 'none') {
+      const youngBefore = youngCommitted();
+      const heapBefore = process.memoryUsage().heapTotal;
+      const started = performance.now();
+      gc({ type: next.step, execution: 'sync' });
+      onCollected({
+        step: next.step,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        youngMbBefore: mb(youngBefore),
+        youngMbAfter: mb(youngCommitted()),
+        heapMbBefore: mb(heapBefore),
+        heapMbAfter: mb(process.memoryUsage().heapTotal),
+      });
+    }
+    // After the collection: its own work does not count as the loop being busy.
+    last = performance.eventLoopUtilization();
+    lastAt = performance.now();
+  }, CHECK_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
