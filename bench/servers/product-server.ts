@@ -46,7 +46,7 @@ serveCommands<ProductReady>(
     // A client_credentials token of the system client, valid for at least 30 more seconds.
     token: () => server.getAccessToken(),
     memory: () => memory(),
-    // After a full collection (the bench starts this process with --expose-gc): what the server
+    // After a full collection (gc() is there with npm start's flags, --expose-gc): what the server
     // keeps, as opposed to what it holds until V8 next collects.
     memoryAfterFullGc: () => {
       const gc = (globalThis as { gc?: () => void }).gc;
