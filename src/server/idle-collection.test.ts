@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHECK_EVERY_MS,
-  COLLECT_AFTER_MS,
+  FULL_AFTER_MINOR_MS,
   INITIAL_IDLE_STATE,
   nextIdleStep,
   QUIET_UTILIZATION,
@@ -18,31 +18,40 @@ import {
 const BUSY = 0.5;
 const QUIET = 0.001;
 
-/** Runs one sample per CHECK_EVERY_MS through nextIdleStep; returns the steps taken and when (ms). */
-function run(utilizations: number[], from: IdleState = INITIAL_IDLE_STATE) {
+/** Runs samples of `everyMs` through nextIdleStep; returns the steps taken and when (ms). */
+function run(utilizations: number[], everyMs = CHECK_EVERY_MS, from: IdleState = INITIAL_IDLE_STATE) {
   let state = from;
   const steps: { atMs: number; step: IdleStep }[] = [];
   utilizations.forEach((utilization, i) => {
-    const next = nextIdleStep(state, CHECK_EVERY_MS, utilization);
+    const next = nextIdleStep(state, everyMs, utilization);
     state = next.state;
-    if (next.step !== 'none') steps.push({ atMs: (i + 1) * CHECK_EVERY_MS, step: next.step });
+    if (next.step !== 'none') steps.push({ atMs: (i + 1) * everyMs, step: next.step });
   });
   return { steps, state };
 }
 
-const quietFor = (ms: number) => Array<number>(ms / CHECK_EVERY_MS).fill(QUIET);
+const quietFor = (ms: number, everyMs = CHECK_EVERY_MS) => Array<number>(Math.ceil(ms / everyMs)).fill(QUIET);
 
 describe('idle collection', () => {
   it('collects nothing on a server that has not worked', () => {
     expect(run(quietFor(60_000)).steps).toEqual([]);
   });
 
-  it('after work: a minor collection once the loop has been quiet 1 s, a full one at 6 s, then nothing while it stays quiet', () => {
+  it('after work: a minor collection once the loop has been quiet 1 s, a full one 6 s after that, then nothing while it stays quiet', () => {
     const { steps } = run([BUSY, BUSY, ...quietFor(60_000)]);
     expect(steps).toEqual([
       { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
-      { atMs: 2 * CHECK_EVERY_MS + COLLECT_AFTER_MS, step: 'major' },
+      { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS, step: 'full' },
     ]);
+  });
+
+  it('leaves V8 more than 5 s of quiet between the minor and the full collection, when intervals run short', () => {
+    // An interval after a collection is short by the collection's time.
+    const { steps } = run([BUSY, ...quietFor(20_000, 990)], 990);
+    expect(steps.map((s) => s.step)).toEqual(['minor', 'full']);
+    const [minor, full] = steps.map((s) => s.atMs) as [number, number];
+    expect(full - minor).toBeGreaterThanOrEqual(FULL_AFTER_MINOR_MS);
+    expect(FULL_AFTER_MINOR_MS).toBeGreaterThan(5_000);
   });
 
   it('never collects while the loop keeps working', () => {
@@ -50,27 +59,22 @@ describe('idle collection', () => {
   });
 
   it('work that resumes before the full collection starts the quiet spell over', () => {
-    const { steps } = run([BUSY, ...quietFor(3_000), BUSY, ...quietFor(COLLECT_AFTER_MS)]);
+    const { steps } = run([BUSY, ...quietFor(3_000), BUSY, ...quietFor(SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS)]);
     expect(steps).toEqual([
       { atMs: CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
       { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
-      { atMs: 5 * CHECK_EVERY_MS + COLLECT_AFTER_MS, step: 'major' },
+      { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS, step: 'full' },
     ]);
   });
 
-  it('each burst of work gets its own collection', () => {
-    const burst = [BUSY, ...quietFor(COLLECT_AFTER_MS)];
-    expect(run([...burst, ...burst]).steps.map((s) => s.step)).toEqual(['minor', 'major', 'minor', 'major']);
+  it('each burst of work gets its own collections', () => {
+    const burst = [BUSY, ...quietFor(SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS)];
+    expect(run([...burst, ...burst]).steps.map((s) => s.step)).toEqual(['minor', 'full', 'minor', 'full']);
   });
 
   it('counts a loop busy from QUIET_UTILIZATION of the interval on', () => {
-    expect(nextIdleStep(INITIAL_IDLE_STATE, CHECK_EVERY_MS, QUIET_UTILIZATION).state.isArmed).toBe(true);
-    expect(nextIdleStep(INITIAL_IDLE_STATE, CHECK_EVERY_MS, QUIET_UTILIZATION * 0.99).state.isArmed).toBe(false);
-  });
-
-  it('a late timer that spans the whole quiet spell still collects in full', () => {
-    const armed = nextIdleStep(INITIAL_IDLE_STATE, CHECK_EVERY_MS, BUSY).state;
-    expect(nextIdleStep(armed, COLLECT_AFTER_MS, QUIET).step).toBe('major');
+    expect(nextIdleStep(INITIAL_IDLE_STATE, CHECK_EVERY_MS, QUIET_UTILIZATION).state.stage).toBe('busy');
+    expect(nextIdleStep(INITIAL_IDLE_STATE, CHECK_EVERY_MS, QUIET_UTILIZATION * 0.99).state.stage).toBe('idle');
   });
 
   it('does not start where node runs without --expose-gc', () => {

@@ -13,9 +13,9 @@ import v8 from 'node:v8';
 //
 // 1. one second after the event loop goes quiet, a minor collection, which closes V8's record of
 //    the burst's allocations;
-// 2. five seconds later, the loop still quiet, a full collection: V8 sees five seconds of almost
-//    no allocation, shrinks the young generation to its minimum, and returns the old generation's
-//    garbage too.
+// 2. six seconds after that, the loop still quiet, a full collection: V8 sees at least five
+//    seconds of almost no allocation, shrinks the young generation to its minimum, and returns
+//    the old generation's garbage too.
 //
 // Then nothing more until the loop has been busy again. docs/performance.md, "Memory", has the
 // measurements.
@@ -27,30 +27,34 @@ export const QUIET_UTILIZATION = 0.02;
 /** Quiet this long after being busy: the minor collection. */
 export const SETTLE_AFTER_MS = 1_000;
 /**
- * Quiet this long after being busy: the full collection. V8 shrinks the young generation when it
- * allocated under 1 kB a millisecond over the 5 s before a collection.
+ * Quiet this long after the minor collection: the full one. V8 shrinks the young generation when
+ * it allocated under 1 kB a millisecond over the 5 s before a collection; a collection 4.0 s after
+ * the minor one left it as it was (`--trace-gc`). A second to spare, since an interval that
+ * follows a collection is shorter than CHECK_EVERY_MS by the collection's time.
  */
-export const COLLECT_AFTER_MS = SETTLE_AFTER_MS + 5_000;
+export const FULL_AFTER_MINOR_MS = 6_000;
 
 export type IdleState = {
-  /** How long the event loop has been quiet. */
+  /**
+   * `busy`: the loop worked since the last full collection, no minor one yet; `settled`: the minor
+   * collection ran; `idle`: the full one ran, or the loop has not worked.
+   */
+  stage: 'busy' | 'settled' | 'idle';
+  /** How long the loop has been quiet in this stage. */
   quietMs: number;
-  /** Busy since the last full collection: the next quiet spell collects. */
-  isArmed: boolean;
 };
 
-export type IdleStep = 'none' | 'minor' | 'major';
+export type IdleStep = 'none' | 'minor' | 'full';
 
-export const INITIAL_IDLE_STATE: IdleState = { quietMs: 0, isArmed: false };
+export const INITIAL_IDLE_STATE: IdleState = { stage: 'idle', quietMs: 0 };
 
 /** What to do after an interval of `elapsedMs` in which the event loop worked `utilization` of the time. */
 export function nextIdleStep(state: IdleState, elapsedMs: number, utilization: number): { state: IdleState; step: IdleStep } {
-  if (utilization >= QUIET_UTILIZATION) return { state: { quietMs: 0, isArmed: true }, step: 'none' };
-  if (!state.isArmed) return { state: { quietMs: state.quietMs + elapsedMs, isArmed: false }, step: 'none' };
+  if (utilization >= QUIET_UTILIZATION) return { state: { stage: 'busy', quietMs: 0 }, step: 'none' };
   const quietMs = state.quietMs + elapsedMs;
-  if (quietMs >= COLLECT_AFTER_MS) return { state: { quietMs, isArmed: false }, step: 'major' };
-  if (state.quietMs < SETTLE_AFTER_MS && quietMs >= SETTLE_AFTER_MS) return { state: { quietMs, isArmed: true }, step: 'minor' };
-  return { state: { quietMs, isArmed: true }, step: 'none' };
+  if (state.stage === 'busy' && quietMs >= SETTLE_AFTER_MS) return { state: { stage: 'settled', quietMs: 0 }, step: 'minor' };
+  if (state.stage === 'settled' && quietMs >= FULL_AFTER_MINOR_MS) return { state: { stage: 'idle', quietMs: 0 }, step: 'full' };
+  return { state: { stage: state.stage, quietMs }, step: 'none' };
 }
 
 export type IdleCollection = {
@@ -90,7 +94,10 @@ export function startIdleCollection(onCollected: (collection: IdleCollection) =>
       const youngBefore = youngCommitted();
       const heapBefore = process.memoryUsage().heapTotal;
       const started = performance.now();
-      gc({ type: next.step, execution: 'sync' });
+      // gc(true) asks for a minor collection, gc() for a full one. (V8 11.3, Node 20's, runs a
+      // minor one for gc({ type: 'major' }): `--trace-gc`.)
+      if (next.step === 'minor') gc(true);
+      else gc();
       onCollected({
         step: next.step,
         ms: Math.round((performance.now() - started) * 10) / 10,
