@@ -27,7 +27,7 @@ export const SERVER_BUNDLE = path.join(ROOT, 'dist/server/main.mjs');
  *   collection a minute under that load (4–11 ms each); A/B runs saw no change in token, read or
  *   search throughput.
  * - `--expose-gc`: V8's `gc()`, with which the server hands back what a burst of requests left
- *   resident once it has been quiet for 6 s (src/server/idle-collection.ts): V8 keeps its young
+ *   resident once it has been quiet for 7 s (src/server/idle-collection.ts): V8 keeps its young
  *   generation at the 32 MB a load grew it to until a collection runs at a low allocation rate,
  *   and in a quiet server none comes. Nothing else in the server calls it.
  * The memory settings: docs/performance.md, "Memory".
