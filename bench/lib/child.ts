@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import v8 from 'node:v8';
+import { youngGenerationBytes } from '../../src/server/idle-collection.ts';
 
 // Servers under test run in their own child process, pinned to one core with `taskset -c 1`
 // where taskset exists, while the load generator (this process) runs on core 0. Children talk
@@ -178,15 +178,11 @@ export function serveCommands<Ready>(ready: Ready, handlers: Record<string, (arg
  */
 export function memory() {
   const usage = process.memoryUsage();
-  const young = v8
-    .getHeapSpaceStatistics()
-    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
-    .reduce((sum, space) => sum + space.space_size, 0);
   return {
     rssMb: usage.rss / 2 ** 20,
     heapUsedMb: usage.heapUsed / 2 ** 20,
     heapCommittedMb: usage.heapTotal / 2 ** 20,
-    youngCommittedMb: young / 2 ** 20,
+    youngCommittedMb: youngGenerationBytes() / 2 ** 20,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }

@@ -68,7 +68,8 @@ export type IdleCollection = {
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-function youngCommitted(): number {
+/** What V8 has committed for its young generation, in bytes: the part of the heap a load grows and a quiet spell shrinks. */
+export function youngGenerationBytes(): number {
   let bytes = 0;
   for (const space of v8.getHeapSpaceStatistics()) {
     if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') bytes += space.space_size;
@@ -91,7 +92,7 @@ export function startIdleCollection(onCollected: (collection: IdleCollection) =>
     const next = nextIdleStep(state, now - lastAt, utilization);
     state = next.state;
     if (next.step !== 'none') {
-      const youngBefore = youngCommitted();
+      const youngBefore = youngGenerationBytes();
       const heapBefore = process.memoryUsage().heapTotal;
       const started = performance.now();
       // gc(true) asks for a minor collection, gc() for a full one. (V8 11.3, Node 20's, runs a
@@ -102,7 +103,7 @@ export function startIdleCollection(onCollected: (collection: IdleCollection) =>
         step: next.step,
         ms: Math.round((performance.now() - started) * 10) / 10,
         youngMbBefore: mb(youngBefore),
-        youngMbAfter: mb(youngCommitted()),
+        youngMbAfter: mb(youngGenerationBytes()),
         heapMbBefore: mb(heapBefore),
         heapMbAfter: mb(process.memoryUsage().heapTotal),
       });
