@@ -49,7 +49,7 @@ serveCommands<ProductReady>(
     // After a full collection (gc() is there with npm start's flags, --expose-gc): what the server
     // keeps, as opposed to what it holds until V8 next collects.
     memoryAfterFullGc: () => {
-      const gc = (globalThis as { gc?: () => void }).gc;
+      const gc = globalThis.gc;
       if (!gc) throw new Error('gc() is not exposed: start the server with --expose-gc');
       gc();
       return memory();

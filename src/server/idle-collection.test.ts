@@ -50,8 +50,7 @@ describe('idle collection', () => {
     const { steps } = run([BUSY, ...quietFor(20_000, 990)], 990);
     expect(steps.map((s) => s.step)).toEqual(['minor', 'full']);
     const [minor, full] = steps.map((s) => s.atMs) as [number, number];
-    expect(full - minor).toBeGreaterThanOrEqual(FULL_AFTER_MINOR_MS);
-    expect(FULL_AFTER_MINOR_MS).toBeGreaterThan(5_000);
+    expect(full - minor).toBeGreaterThan(5_000);
   });
 
   it('never collects while the loop keeps working', () => {
