@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHECK_EVERY_MS,
-  FULL_AFTER_MINOR_MS,
+  SHRINK_AFTER_SETTLE_MS,
   INITIAL_IDLE_STATE,
   nextIdleStep,
   QUIET_UTILIZATION,
@@ -37,38 +37,38 @@ describe('idle collection', () => {
     expect(run(quietFor(60_000)).steps).toEqual([]);
   });
 
-  it('after work: a minor collection once the loop has been quiet 1 s, a full one 6 s after that, then nothing while it stays quiet', () => {
+  it('after work: a collection once the loop has been quiet 1 s, a second one 6 s after that, then nothing while it stays quiet', () => {
     const { steps } = run([BUSY, BUSY, ...quietFor(60_000)]);
     expect(steps).toEqual([
-      { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
-      { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS, step: 'full' },
+      { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'settle' },
+      { atMs: 2 * CHECK_EVERY_MS + SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS, step: 'shrink' },
     ]);
   });
 
-  it('leaves V8 more than 5 s of quiet between the minor and the full collection, when intervals run short', () => {
+  it('leaves V8 more than 5 s of quiet between the two collections, when intervals run short', () => {
     // An interval after a collection is short by the collection's time.
     const { steps } = run([BUSY, ...quietFor(20_000, 990)], 990);
-    expect(steps.map((s) => s.step)).toEqual(['minor', 'full']);
-    const [minor, full] = steps.map((s) => s.atMs) as [number, number];
-    expect(full - minor).toBeGreaterThan(5_000);
+    expect(steps.map((s) => s.step)).toEqual(['settle', 'shrink']);
+    const [settle, shrink] = steps.map((s) => s.atMs) as [number, number];
+    expect(shrink - settle).toBeGreaterThan(5_000);
   });
 
   it('never collects while the loop keeps working', () => {
     expect(run(Array<number>(60).fill(BUSY)).steps).toEqual([]);
   });
 
-  it('work that resumes before the full collection starts the quiet spell over', () => {
-    const { steps } = run([BUSY, ...quietFor(3_000), BUSY, ...quietFor(SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS)]);
+  it('work that resumes before the second collection starts the quiet spell over', () => {
+    const { steps } = run([BUSY, ...quietFor(3_000), BUSY, ...quietFor(SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS)]);
     expect(steps).toEqual([
-      { atMs: CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
-      { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'minor' },
-      { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS, step: 'full' },
+      { atMs: CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'settle' },
+      { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS, step: 'settle' },
+      { atMs: 5 * CHECK_EVERY_MS + SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS, step: 'shrink' },
     ]);
   });
 
   it('each burst of work gets its own collections', () => {
-    const burst = [BUSY, ...quietFor(SETTLE_AFTER_MS + FULL_AFTER_MINOR_MS)];
-    expect(run([...burst, ...burst]).steps.map((s) => s.step)).toEqual(['minor', 'full', 'minor', 'full']);
+    const burst = [BUSY, ...quietFor(SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS)];
+    expect(run([...burst, ...burst]).steps.map((s) => s.step)).toEqual(['settle', 'shrink', 'settle', 'shrink']);
   });
 
   it('counts a loop busy from QUIET_UTILIZATION of the interval on', () => {

@@ -13,38 +13,42 @@ import v8 from 'node:v8';
 //
 // 1. one second after the event loop goes quiet, a minor collection, which closes V8's record of
 //    the burst's allocations;
-// 2. six seconds after that, the loop still quiet, a full collection: V8 sees at least five
-//    seconds of almost no allocation, shrinks the young generation to its minimum, and returns
-//    the old generation's garbage too.
+// 2. six seconds after that, the loop still quiet, a second minor collection: V8 sees at least
+//    five seconds of almost no allocation and shrinks the young generation to its minimum.
 //
-// Then nothing more until the loop has been busy again. docs/performance.md, "Memory", has the
-// measurements.
+// Then nothing more until the loop has been busy again. Both are minor collections (1–16 ms). A
+// full one would also return the old generation's garbage, 6–8 MB more, but it deoptimises the
+// server's hot code: V8 drops optimised code that holds objects the quiet spell let die ("weak
+// objects", `--trace-deopt`), 100–140 functions of Node's HTTP stack, Fastify, Koa and
+// oidc-provider after a token load, and the next burst compiles them again on the main thread
+// (`--no-concurrent-recompilation`, scripts/build-server.mjs): its first 2 s ran at 30–70 % of the speed it had before.
+// docs/performance.md, "Memory", has the measurements.
 
 /** How often the event loop's utilisation is sampled. */
 export const CHECK_EVERY_MS = 1_000;
 /** Below this share of an interval spent working, the event loop counts as quiet. */
 export const QUIET_UTILIZATION = 0.02;
-/** Quiet this long after being busy: the minor collection. */
+/** Quiet this long after being busy: the first collection. */
 export const SETTLE_AFTER_MS = 1_000;
 /**
- * Quiet this long after the minor collection: the full one. V8 shrinks the young generation when
- * it allocated under 1 kB a millisecond over the 5 s before a collection; a collection 4.0 s after
- * the minor one left it as it was (`--trace-gc`). A second to spare, since an interval that
- * follows a collection is shorter than CHECK_EVERY_MS by the collection's time.
+ * Quiet this long after the first collection: the second, which shrinks the young generation. V8
+ * shrinks it when it allocated under 1 kB a millisecond over the 5 s before a collection; a
+ * collection 4.0 s after the first one left it as it was (`--trace-gc`). A second to spare, since
+ * an interval that follows a collection is shorter than CHECK_EVERY_MS by the collection's time.
  */
-export const FULL_AFTER_MINOR_MS = 6_000;
+export const SHRINK_AFTER_SETTLE_MS = 6_000;
 
 export type IdleState = {
   /**
-   * `busy`: the loop worked since the last full collection, no minor one yet; `settled`: the minor
-   * collection ran; `idle`: the full one ran, or the loop has not worked.
+   * `busy`: the loop worked since the last shrinking collection, and no collection has run since;
+   * `settled`: the first collection ran; `idle`: the second one ran, or the loop has not worked.
    */
   stage: 'busy' | 'settled' | 'idle';
   /** How long the loop has been quiet in this stage. */
   quietMs: number;
 };
 
-export type IdleStep = 'none' | 'minor' | 'full';
+export type IdleStep = 'none' | 'settle' | 'shrink';
 
 export const INITIAL_IDLE_STATE: IdleState = { stage: 'idle', quietMs: 0 };
 
@@ -52,8 +56,8 @@ export const INITIAL_IDLE_STATE: IdleState = { stage: 'idle', quietMs: 0 };
 export function nextIdleStep(state: IdleState, elapsedMs: number, utilization: number): { state: IdleState; step: IdleStep } {
   if (utilization >= QUIET_UTILIZATION) return { state: { stage: 'busy', quietMs: 0 }, step: 'none' };
   const quietMs = state.quietMs + elapsedMs;
-  if (state.stage === 'busy' && quietMs >= SETTLE_AFTER_MS) return { state: { stage: 'settled', quietMs: 0 }, step: 'minor' };
-  if (state.stage === 'settled' && quietMs >= FULL_AFTER_MINOR_MS) return { state: { stage: 'idle', quietMs: 0 }, step: 'full' };
+  if (state.stage === 'busy' && quietMs >= SETTLE_AFTER_MS) return { state: { stage: 'settled', quietMs: 0 }, step: 'settle' };
+  if (state.stage === 'settled' && quietMs >= SHRINK_AFTER_SETTLE_MS) return { state: { stage: 'idle', quietMs: 0 }, step: 'shrink' };
   return { state: { stage: state.stage, quietMs }, step: 'none' };
 }
 
@@ -95,10 +99,8 @@ export function startIdleCollection(onCollected: (collection: IdleCollection) =>
       const youngBefore = youngGenerationBytes();
       const heapBefore = process.memoryUsage().heapTotal;
       const started = performance.now();
-      // gc(true) asks for a minor collection, gc() for a full one. (V8 11.3, Node 20's, runs a
-      // minor one for gc({ type: 'major' }): `--trace-gc`.)
-      if (next.step === 'minor') gc(true);
-      else gc();
+      // gc(true): a minor collection, for both steps (why not a full one: above).
+      gc(true);
       onCollected({
         step: next.step,
         ms: Math.round((performance.now() - started) * 10) / 10,
