@@ -484,6 +484,11 @@ function printReport() {
   if (results.token && !isNotMeasured(results.token)) {
     log('\nToken endpoint (10 connections):\n');
     log(detailTable(headers, rows({ raw: results.token.raw, ours: results.token.ours }, ['raw', 'ours'])));
+    const q = results.token.afterQuiet;
+    log(
+      `\nOne run after both were quiet for ${q.quietS} s (our idle collection ran; reported, not judged): ours ${fmt.rps(q.oursRps)} ` +
+        `(${fmt.x(q.oursOfRounds)} its rounds' median), raw ${fmt.rps(q.rawRps)} (${fmt.x(q.rawOfRounds)}), ratio ${fmt.x(q.ratio)}`,
+    );
   }
   if (results.fhir && !isNotMeasured(results.fhir)) {
     log(`\nFHIR API with ${results.fhir.size.toLocaleString('en-US')} clients (10 connections; list = console's first page with total):\n`);
