@@ -17,12 +17,13 @@ import v8 from 'node:v8';
 //    five seconds of almost no allocation and shrinks the young generation to its minimum.
 //
 // Then nothing more until the loop has been busy again. Both are minor collections (1–16 ms). A
-// full one would also return the old generation's garbage, 6–8 MB more, but it deoptimises the
-// server's hot code: V8 drops optimised code that holds objects the quiet spell let die ("weak
-// objects", `--trace-deopt`), 100–140 functions of Node's HTTP stack, Fastify, Koa and
+// full one would also return the old generation's garbage, about 8 MB more, but it deoptimises
+// the server's hot code: V8 drops optimised code that holds objects the quiet spell let die
+// ("weak objects", `--trace-deopt`), 100–140 functions of Node's HTTP stack, Fastify, Koa and
 // oidc-provider after a token load, and the next burst compiles them again on the main thread
-// (`--no-concurrent-recompilation`, scripts/build-server.mjs): its first 2 s ran at 30–70 % of the speed it had before.
-// docs/performance.md, "Memory", has the measurements.
+// (`--no-concurrent-recompilation`, scripts/build-server.mjs): in eleven of twelve such bursts
+// its first 2 s ran at 30–70 % of the speed it had before. docs/performance.md, "Memory", has
+// the measurements.
 
 /** How often the event loop's utilisation is sampled. */
 export const CHECK_EVERY_MS = 1_000;
