@@ -26,7 +26,7 @@ import type { Summary } from './lib/rounds.ts';
 import type { ProductReady } from './servers/product-server.ts';
 import type { RawFastifyReady } from './servers/raw-fastify.ts';
 import { benchSettings } from './settings.ts';
-import { SHRINK_AFTER_SETTLE_MS, SETTLE_AFTER_MS } from '../src/server/idle-collection.ts';
+import { COLLECTED_AFTER_QUIET_MS } from '../src/server/idle-collection.ts';
 
 // `npm run bench`: every figure of issue 6, each against a baseline measured in the same run,
 // written to bench/results/latest.json and printed as a table. Sections that cannot run (the
@@ -43,7 +43,7 @@ const settings = benchSettings(isQuick, log);
  * When the idle reading after a load is taken: once the server's idle collection has run (7 s
  * after its event loop went quiet, which after the heavy read load took up to 2 s), and 6 s to spare.
  */
-const IDLE_READING_AFTER_MS = SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS + 8_000;
+const IDLE_READING_AFTER_MS = COLLECTED_AFTER_QUIET_MS + 8_000;
 const elapsed = () => (Date.now() - startedAt) / 1000;
 const section = (title: string) => log(`\n[${elapsed().toFixed(0)} s] ${title}`);
 

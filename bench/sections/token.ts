@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SETTLE_AFTER_MS, SHRINK_AFTER_SETTLE_MS } from '../../src/server/idle-collection.ts';
+import { COLLECTED_AFTER_QUIET_MS } from '../../src/server/idle-collection.ts';
 import { startChild, type Child } from '../lib/child.ts';
 import { runLoad } from '../lib/load.ts';
 import { alternate, pairedRatio, type Summary } from '../lib/rounds.ts';
@@ -37,7 +37,7 @@ export type AfterQuiet = {
 };
 
 /** Quiet long enough for both of the idle collection's steps, with 2 s to spare. */
-const QUIET_MS = SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS + 2_000;
+const QUIET_MS = COLLECTED_AFTER_QUIET_MS + 2_000;
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

@@ -38,6 +38,8 @@ export const SETTLE_AFTER_MS = 1_000;
  * an interval that follows a collection is shorter than CHECK_EVERY_MS by the collection's time.
  */
 export const SHRINK_AFTER_SETTLE_MS = 6_000;
+/** Quiet this long after work, both collections have run (give or take an interval). */
+export const COLLECTED_AFTER_QUIET_MS = SETTLE_AFTER_MS + SHRINK_AFTER_SETTLE_MS;
 
 export type IdleState = {
   /**
