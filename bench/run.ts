@@ -483,7 +483,12 @@ function printReport() {
   const headers = ['target', 'req/s', 'p50', 'p99', 'req/s by round', 'non-2xx', 'cpu server / generator', 'server GC share / longest GC / longest stall'];
   if (results.token && !isNotMeasured(results.token)) {
     log('\nToken endpoint (10 connections):\n');
-    log(detailTable(headers, rows({ raw: results.token.raw, ours: results.token.ours }, ['raw', 'ours'])));
+    const { pairs } = results.token;
+    const byProcess: Record<string, Summary> = { 'raw, both pairs': results.token.raw, 'ours, both pairs': results.token.ours };
+    for (const p of pairs) Object.assign(byProcess, { [p.rawName]: p.raw, [p.oursName]: p.ours });
+    log(detailTable(headers, rows(byProcess, [...pairs.flatMap((p) => [p.rawName, p.oursName]), 'raw, both pairs', 'ours, both pairs'])));
+    const byPair = pairs.map((p) => `${p.oursName} / ${p.rawName} ${fmt.x(p.ratio)}`).join(', ');
+    log(`\nRatio by pair: ${byPair}; judged, over both pairs' rounds: ${fmt.x(results.token.ratio)}`);
     const q = results.token.afterQuiet;
     log(
       `\nOne run after both were quiet for ${q.quietS} s (our idle collection ran; reported, not judged): ours ${fmt.rps(q.oursRps)} ` +

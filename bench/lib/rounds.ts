@@ -16,7 +16,7 @@ export type Target = {
 };
 
 /** A run's result, with what the server used during it (NaN for a target without a server child). */
-type Measured = LoadResult & { serverCores: number; serverGcShare: number; serverLongestGcMs: number; serverLongestStallMs: number };
+export type Measured = LoadResult & { serverCores: number; serverGcShare: number; serverLongestGcMs: number; serverLongestStallMs: number };
 
 export type Summary = {
   /** Medians over rounds. */
@@ -103,10 +103,15 @@ export function roundOrder<T>(targets: readonly T[], round: number): T[] {
   });
 }
 
-export async function alternate(
-  targets: Target[],
-  settings: { rounds: number; duration: number; warmup: number; log: (line: string) => void },
-): Promise<Record<string, Summary>> {
+type RoundSettings = { rounds: number; duration: number; warmup: number; log: (line: string) => void };
+
+export async function alternate(targets: Target[], settings: RoundSettings): Promise<Record<string, Summary>> {
+  const results = await alternateRuns(targets, settings);
+  return Object.fromEntries(Object.entries(results).map(([name, list]) => [name, summarise(list)]));
+}
+
+/** alternate's runs, unsummarised: each target's runs in round order, to pool with other runs. */
+export async function alternateRuns(targets: Target[], settings: RoundSettings): Promise<Record<string, Measured[]>> {
   const results = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
   if (settings.warmup > 0) {
     for (const target of targets) await runLoad({ ...(await target.options()), duration: settings.warmup });
@@ -123,5 +128,5 @@ export async function alternate(
     }
     settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores; the server's GC share, longest stall): ${line.join(' · ')}`);
   }
-  return Object.fromEntries([...results].map(([name, list]) => [name, summarise(list)]));
+  return Object.fromEntries(results);
 }
