@@ -25,8 +25,8 @@ export type BenchSettings = {
    * Not more: tokenWarmup + tokenRounds × tokenDuration is how long the product server serves
    * tokens before it serves the FHIR comparison, and it serves fewer reads there the longer that
    * is; keep it at the 30 s it has been since the FHIR figures were first taken. A second pair of
-   * processes, started for the token section only, runs the same warm-up and rounds before it
-   * (sections/token.ts), so the section takes twice as long.
+   * processes, started for it only, runs the same warm-up and rounds at the end of the bench
+   * (sections/token.ts).
    */
   tokenRounds: number;
   tokenDuration: number;

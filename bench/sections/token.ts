@@ -3,7 +3,7 @@ import { COLLECTED_AFTER_QUIET_MS } from '../../src/server/idle-collection.ts';
 import { startBundledChild } from '../lib/bundle.ts';
 import { startChild, type Child } from '../lib/child.ts';
 import { runLoad } from '../lib/load.ts';
-import { alternateRuns, pairedRatio, summarise, type Summary } from '../lib/rounds.ts';
+import { alternateRuns, pairedRatio, summarise, type Measured, type Summary } from '../lib/rounds.ts';
 import { ratio, round } from '../lib/stats.ts';
 import type { BenchSettings } from '../settings.ts';
 import type { ProductReady } from '../servers/product-server.ts';
@@ -12,11 +12,12 @@ import type { RawOidcReady } from '../servers/raw-oidc.ts';
 // 1. Token endpoint: client_credentials with client_secret_basic, our server vs raw oidc-provider.
 
 /**
- * Two pairs of server processes, one of ours and one raw oidc-provider each, measured one pair
- * after the other. Identical processes do not run at the same speed (two raw oidc-providers 3.6 %
- * apart, one of three of ours 9 % behind the other two: docs/performance.md, Method), so one
- * process a side measures that process as much as the server; two a side narrow what that spread
- * can move the ratio by.
+ * Two pairs of server processes, one of ours and one raw oidc-provider each. Identical processes
+ * do not run at the same speed (two raw oidc-providers 3.6 % apart, one of three of ours 9 % behind
+ * the other two: docs/performance.md, Method), so one process a side measures that process as
+ * much as the server; two a side narrow what that spread can move the ratio by. The first pair is
+ * the bench's server, measured first, as it was before there were two pairs, so the FHIR figures
+ * are taken after the same history; the second pair is measured at the end of the bench.
  */
 export type TokenResult = {
   /** Both pairs' rounds pooled: medians over 2 × tokenRounds runs a side. */
@@ -25,15 +26,21 @@ export type TokenResult = {
   /** The median of both pairs' per-round ratios (2 × tokenRounds of them). Judged. */
   ratio: number;
   /**
-   * Each pair on its own: first a second server of ours with a second raw oidc-provider, started
-   * for this section; then the bench's server, which goes on to the FHIR comparison, with the
-   * first raw oidc-provider, as the section measured before it had two pairs.
+   * Each pair on its own: the bench's server with a raw oidc-provider, then a second server of
+   * ours with a second raw oidc-provider, both started for that pair only.
    */
-  pairs: { oursName: string; rawName: string; ours: Summary; raw: Summary; ratio: number }[];
+  pairs: TokenPair[];
+  /** Why the second pair was not measured, if it was not: the figures are then the first pair's. */
+  secondPairNotMeasured?: string;
   target: number;
   isMet: boolean;
   afterQuiet: AfterQuiet;
 };
+
+type TokenPair = { oursName: string; rawName: string; ours: Summary; raw: Summary; ratio: number };
+
+/** The first pair's result, and its runs, to pool with the second pair's. */
+export type FirstTokenPair = { result: TokenResult; ours: Measured[]; raw: Measured[] };
 
 /**
  * One run of each server after both have been quiet long enough for our server's idle collection
@@ -74,82 +81,103 @@ async function assertIssuesJwt(tokenEndpoint: string, authorization: string) {
 
 type Server = { child: Child<unknown>; url: string; authorization: string };
 
-export async function benchToken(product: Child<ProductReady>, settings: BenchSettings): Promise<TokenResult> {
-  const children: Child<unknown>[] = [];
-  const start = async <T>(child: Promise<Child<T>>) => {
-    const started = await child;
-    children.push(started as Child<unknown>);
-    return started;
+const rawServer = (raw: Child<RawOidcReady>): Server => ({
+  child: raw as Child<unknown>,
+  url: raw.ready.tokenEndpoint,
+  authorization: basic(raw.ready.client.id, raw.ready.client.secret),
+});
+
+const oursServer = (ours: Child<ProductReady>): Server => ({
+  child: ours as Child<unknown>,
+  url: ours.ready.tokenEndpoint,
+  authorization: basic(ours.ready.systemClient.id, ours.ready.systemClient.secret),
+});
+
+function target(name: string, server: Server, settings: BenchSettings) {
+  return {
+    name,
+    server: server.child,
+    options: () => ({
+      url: server.url,
+      method: 'POST' as const,
+      headers: { authorization: server.authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: BODY,
+      connections: 10,
+      duration: settings.tokenDuration,
+    }),
   };
+}
+
+/** One pair's warm-up and rounds, each server checked first. */
+async function pairRuns(raw: Server, ours: Server, names: { raw: string; ours: string }, settings: BenchSettings) {
+  await assertIssuesJwt(raw.url, raw.authorization);
+  await assertIssuesJwt(ours.url, ours.authorization);
+  const rounds = { rounds: settings.tokenRounds, duration: settings.tokenDuration, warmup: settings.tokenWarmup, log: settings.log };
+  const runs = await alternateRuns([target(names.raw, raw, settings), target(names.ours, ours, settings)], rounds);
+  return { raw: runs[names.raw] ?? [], ours: runs[names.ours] ?? [] };
+}
+
+function pairOf(runs: { raw: Measured[]; ours: Measured[] }, names: { raw: string; ours: string }): TokenPair {
+  const ours = summarise(runs.ours);
+  const raw = summarise(runs.raw);
+  return { oursName: names.ours, rawName: names.raw, ours, raw, ratio: pairedRatio(ours, raw) };
+}
+
+const judged = (ours: Summary, ratio: number) => ({ target: 0.9, isMet: ratio >= 0.9 && ours.non2xx === 0 });
+
+/**
+ * The first pair: the bench's server against a raw oidc-provider, then one run of each after a
+ * quiet spell. Judged on its own until benchSecondTokenPair pools the second pair's rounds in.
+ */
+export async function benchToken(product: Child<ProductReady>, settings: BenchSettings): Promise<FirstTokenPair> {
+  const rawChild = await startChild<RawOidcReady>('servers/raw-oidc.ts');
   try {
-    const rawServer = (raw: Child<RawOidcReady>): Server => ({
-      child: raw as Child<unknown>,
-      url: raw.ready.tokenEndpoint,
-      authorization: basic(raw.ready.client.id, raw.ready.client.secret),
-    });
-    const oursServer = (ours: Child<ProductReady>): Server => ({
-      child: ours as Child<unknown>,
-      url: ours.ready.tokenEndpoint,
-      authorization: basic(ours.ready.systemClient.id, ours.ready.systemClient.secret),
-    });
     const ours = oursServer(product);
-    const raw = rawServer(await start(startChild<RawOidcReady>('servers/raw-oidc.ts')));
-    const secondOurs = await start(startBundledChild<ProductReady>('servers/product-server.ts'));
-    const secondRaw = await start(startChild<RawOidcReady>('servers/raw-oidc.ts'));
+    const raw = rawServer(rawChild);
+    const names = { raw: 'raw', ours: 'ours' };
+    const runs = await pairRuns(raw, ours, names, settings);
+    const pair = pairOf(runs, names);
 
-    const target = (name: string, server: Server) => ({
-      name,
-      server: server.child,
-      options: () => ({
-        url: server.url,
-        method: 'POST' as const,
-        headers: { authorization: server.authorization, 'content-type': 'application/x-www-form-urlencoded' },
-        body: BODY,
-        connections: 10,
-        duration: settings.tokenDuration,
-      }),
-    });
-    // Each pair is checked just before its rounds, so the bench's server serves its first token
-    // right before its warm-up, as it did with one pair.
-    const pairRuns = async (rawName: string, rawTarget: Server, oursName: string, oursTarget: Server) => {
-      await assertIssuesJwt(oursTarget.url, oursTarget.authorization);
-      await assertIssuesJwt(rawTarget.url, rawTarget.authorization);
-      const rounds = { rounds: settings.tokenRounds, duration: settings.tokenDuration, warmup: settings.tokenWarmup, log: settings.log };
-      return alternateRuns([target(rawName, rawTarget), target(oursName, oursTarget)], rounds);
-    };
-    settings.log('    ours-2 and raw-2: a second server of each, for this section only');
-    const secondRuns = await pairRuns('raw-2', rawServer(secondRaw), 'ours-2', oursServer(secondOurs));
-    await secondOurs.stop();
-    await secondRaw.stop();
-    settings.log("    ours (the bench's server, which goes on to the FHIR comparison) and raw");
-    const firstRuns = await pairRuns('raw', raw, 'ours', ours);
-    const runsOf = (runs: typeof firstRuns, name: string) => runs[name] ?? [];
-    const pair = (runs: typeof firstRuns, oursName: string, rawName: string) => {
-      const summaries = { ours: summarise(runsOf(runs, oursName)), raw: summarise(runsOf(runs, rawName)) };
-      return { oursName, rawName, ...summaries, ratio: pairedRatio(summaries.ours, summaries.raw) };
-    };
-    const firstPair = pair(firstRuns, 'ours', 'raw');
-    const pairs = [firstPair, pair(secondRuns, 'ours-2', 'raw-2')];
-    // Pooled in the same order on both sides, so pairedRatio pairs each round's two runs.
-    const oursSummary = summarise([...runsOf(firstRuns, 'ours'), ...runsOf(secondRuns, 'ours-2')]);
-    const rawSummary = summarise([...runsOf(firstRuns, 'raw'), ...runsOf(secondRuns, 'raw-2')]);
-    const r = pairedRatio(oursSummary, rawSummary);
-
-    settings.log(`    ours and raw quiet for ${QUIET_MS / 1000} s, then one run of each`);
+    settings.log(`    both quiet for ${QUIET_MS / 1000} s, then one run of each`);
     await sleep(QUIET_MS);
-    const oursAfterQuiet = await runLoad(target('ours', ours).options());
-    const rawAfterQuiet = await runLoad(target('raw', raw).options());
+    const oursAfterQuiet = await runLoad(target('ours', ours, settings).options());
+    const rawAfterQuiet = await runLoad(target('raw', raw, settings).options());
     const afterQuiet: AfterQuiet = {
       quietS: QUIET_MS / 1000,
       oursRps: round(oursAfterQuiet.rps, 0),
       rawRps: round(rawAfterQuiet.rps, 0),
       ratio: round(ratio(oursAfterQuiet.rps, rawAfterQuiet.rps), 2),
-      oursOfRounds: round(ratio(oursAfterQuiet.rps, firstPair.ours.rps), 2),
-      rawOfRounds: round(ratio(rawAfterQuiet.rps, firstPair.raw.rps), 2),
+      oursOfRounds: round(ratio(oursAfterQuiet.rps, pair.ours.rps), 2),
+      rawOfRounds: round(ratio(rawAfterQuiet.rps, pair.raw.rps), 2),
     };
     settings.log(`    after the quiet spell: ours ${afterQuiet.oursRps}/s, raw ${afterQuiet.rawRps}/s`);
-    const non2xx = oursSummary.non2xx;
-    return { ours: oursSummary, raw: rawSummary, ratio: r, pairs, target: 0.9, isMet: r >= 0.9 && non2xx === 0, afterQuiet };
+    const result = { ours: pair.ours, raw: pair.raw, ratio: pair.ratio, pairs: [pair], ...judged(pair.ours, pair.ratio), afterQuiet };
+    return { result, ...runs };
+  } finally {
+    await rawChild.stop();
+  }
+}
+
+/**
+ * The second pair: a second server of ours (bundled, as `npm start` runs it) and a second raw
+ * oidc-provider, started for it and stopped after it, with the first pair's warm-up and rounds.
+ * Returns the token result over both pairs: its figures are medians over both pairs' runs, and its
+ * ratio the median of both pairs' paired rounds.
+ */
+export async function benchSecondTokenPair(first: FirstTokenPair, settings: BenchSettings): Promise<TokenResult> {
+  const children: Child<unknown>[] = [];
+  try {
+    const oursChild = await startBundledChild<ProductReady>('servers/product-server.ts');
+    children.push(oursChild as Child<unknown>);
+    const rawChild = await startChild<RawOidcReady>('servers/raw-oidc.ts');
+    children.push(rawChild as Child<unknown>);
+    const names = { raw: 'raw-2', ours: 'ours-2' };
+    const runs = await pairRuns(rawServer(rawChild), oursServer(oursChild), names, settings);
+    // Pooled in the same order on both sides, so pairedRatio pairs each round's two runs.
+    const ours = summarise([...first.ours, ...runs.ours]);
+    const raw = summarise([...first.raw, ...runs.raw]);
+    const r = pairedRatio(ours, raw);
+    return { ...first.result, ours, raw, ratio: r, pairs: [...first.result.pairs, pairOf(runs, names)], ...judged(ours, r) };
   } finally {
     for (const child of children) await child.stop();
   }
