@@ -67,19 +67,19 @@ const basic = (id: string, secret: string) =>
 
 const BODY = new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.*' }).toString();
 
-async function assertIssuesJwt(tokenEndpoint: string, authorization: string) {
-  const response = await fetch(tokenEndpoint, {
+type Server = { child: Child<unknown>; url: string; authorization: string };
+
+async function assertIssuesJwt({ url, authorization }: Server) {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
     body: BODY,
   });
   const body = (await response.json()) as { access_token?: string };
   if (response.status !== 200 || body.access_token?.split('.').length !== 3) {
-    throw new Error(`${tokenEndpoint} did not issue a JWT access token: ${response.status} ${JSON.stringify(body)}`);
+    throw new Error(`${url} did not issue a JWT access token: ${response.status} ${JSON.stringify(body)}`);
   }
 }
-
-type Server = { child: Child<unknown>; url: string; authorization: string };
 
 const rawServer = (raw: Child<RawOidcReady>): Server => ({
   child: raw as Child<unknown>,
@@ -110,8 +110,8 @@ function target(name: string, server: Server, settings: BenchSettings) {
 
 /** One pair's warm-up and rounds, each server checked first. */
 async function pairRuns(raw: Server, ours: Server, names: { raw: string; ours: string }, settings: BenchSettings) {
-  await assertIssuesJwt(raw.url, raw.authorization);
-  await assertIssuesJwt(ours.url, ours.authorization);
+  await assertIssuesJwt(raw);
+  await assertIssuesJwt(ours);
   const rounds = { rounds: settings.tokenRounds, duration: settings.tokenDuration, warmup: settings.tokenWarmup, log: settings.log };
   const runs = await alternateRuns([target(names.raw, raw, settings), target(names.ours, ours, settings)], rounds);
   return { raw: runs[names.raw] ?? [], ours: runs[names.ours] ?? [] };

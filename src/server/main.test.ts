@@ -140,10 +140,8 @@ describe('npm start (src/server/main.ts)', () => {
     }
     const burstEnd = main.output().length;
     await main.waitFor(/"step":"shrink"[^\n]*"msg":"idle collection"/);
-    const collections = main
-      .output()
-      .slice(burstEnd)
-      .split('\n')
+    const linesAfterBurst = main.output().slice(burstEnd).split('\n');
+    const collections = linesAfterBurst
       .filter((line) => line.includes('"msg":"idle collection"'))
       .map((line) => JSON.parse(line) as { step: string; youngMbBefore: number; youngMbAfter: number; heapMbBefore: number; heapMbAfter: number });
     expect(collections.map((c) => c.step)).toEqual(['settle', 'shrink']);
@@ -154,11 +152,7 @@ describe('npm start (src/server/main.ts)', () => {
     expect(shrink.youngMbAfter).toBeLessThanOrEqual(1);
     expect(shrink.heapMbAfter).toBeLessThan(shrink.heapMbBefore);
     // Both were minor collections: a full one would deoptimise the server's hot code.
-    const forced = main
-      .output()
-      .slice(burstEnd)
-      .split('\n')
-      .filter((line) => / ms: .*\btesting\b/.test(line));
+    const forced = linesAfterBurst.filter((line) => / ms: .*\btesting\b/.test(line));
     expect(forced).toHaveLength(2);
     for (const line of forced) expect(line).toMatch(/ ms: (Scavenge|Minor Mark-Sweep) /);
     main.child.kill('SIGTERM');
