@@ -24,8 +24,9 @@ export type Summary = {
   p50Ms: number;
   p99Ms: number;
   rounds: number;
-  /** Per-round req/s, to show the spread. */
+  /** Per-round req/s and p99, to show the spread. */
   rpsByRound: number[];
+  p99MsByRound: number[];
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
@@ -61,6 +62,7 @@ export function summarise(results: Measured[]): Summary {
     p99Ms: round(median(results.map((r) => r.p99)), 2),
     rounds: results.length,
     rpsByRound: results.map((r) => round(r.rps, 0)),
+    p99MsByRound: results.map((r) => round(r.p99, 2)),
     non2xx: results.reduce((s, r) => s + r.non2xx, 0),
     errors: results.reduce((s, r) => s + r.errors, 0),
     statusCodes,

@@ -5,10 +5,15 @@ import { NAME_WORDS, seededId } from '../lib/seed-data.ts';
 import type { BenchSettings } from '../settings.ts';
 import type { ProductReady } from '../servers/product-server.ts';
 import type { RawFastifyReady } from '../servers/raw-fastify.ts';
+import type { RawSearchReady } from '../servers/raw-search.ts';
+import type { NotMeasured } from './console.ts';
 
 // 2. The FHIR API against raw Fastify, and 3. the latency curve as the store grows.
 
 export type Servers = { product: Child<ProductReady>; raw: Child<RawFastifyReady> };
+
+/** The name search on raw Fastify, without our layers (servers/raw-search.ts): what its p99 is read against. */
+export type RawSearch = Child<RawSearchReady>;
 
 const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)] as T;
 
@@ -37,13 +42,22 @@ export function fhirTargets(servers: Servers, size: number, connections: number,
   } satisfies Record<string, Target>;
 }
 
+/** The same search as `search` above, on the raw search server: no token, same bytes. */
+function rawSearchTarget(rawSearch: RawSearch, connections: number, duration: number): Target {
+  const options = { url: rawSearch.ready.origin, path: () => `/raw/search?name=${pick(NAME_WORDS)}`, connections, duration };
+  return { name: 'raw-search', server: rawSearch as Child<unknown>, options: () => options };
+}
+
 export type FhirComparison = {
   size: number;
   connections: number;
   /** How many clients the name search matches (it returns 20), and response sizes in bytes. */
   shapes: { searchMatches: number; searchBundleBytes: number; readBytes: number };
   summaries: Record<string, Summary>;
-  ratios: { read: number; search: number; list: number };
+  /** searchVsRawSearch: ours against the same search on raw Fastify (`raw-search`), when it ran. */
+  ratios: { read: number; search: number; list: number; searchVsRawSearch?: number };
+  /** Why the raw search was left out, when it was. */
+  rawSearchNotMeasured?: string;
   targets: { read: number; search: number; searchP99Ms: number };
   isMet: { read: boolean; search: boolean; searchP99: boolean };
 };
@@ -60,10 +74,37 @@ async function probe(servers: Servers, size: number) {
   return { searchMatches: bundle.total ?? NaN, searchBundleBytes: JSON.stringify(bundle).length, readBytes: (await read.text()).length };
 }
 
-export async function benchFhirApi(servers: Servers, size: number, settings: BenchSettings): Promise<FhirComparison> {
+/** The raw search stands for our search only if it sends what ours sends, byte for byte. */
+async function checkRawSearch(servers: Servers, rawSearch: RawSearch): Promise<void> {
+  const { product } = servers;
+  const word = NAME_WORDS[1];
+  const headers = { authorization: `Bearer ${await product.call<string>('token')}`, accept: 'application/fhir+json' };
+  const [ours, raw] = await Promise.all([
+    fetch(`${product.ready.fhirBaseUrl}/ClientApplication?name=${word}&_count=20`, { headers }),
+    fetch(`${rawSearch.ready.origin}/raw/search?name=${word}`),
+  ]);
+  const [oursText, rawText] = await Promise.all([ours.text(), raw.text()]);
+  if (ours.status !== 200 || raw.status !== 200 || oursText !== rawText) {
+    throw new Error(`for name=${word} the raw search answered ${raw.status} with ${rawText.length} bytes, ours ${ours.status} with ${oursText.length}: not the same body`);
+  }
+}
+
+export async function benchFhirApi(servers: Servers, size: number, settings: BenchSettings, rawSearch: RawSearch | NotMeasured): Promise<FhirComparison> {
   const shapes = await probe(servers, size);
   const t = fhirTargets(servers, size, 10, settings.duration);
-  const summaries = await alternate([t.raw, t.read, t.search, t.list], {
+  const targets: Target[] = [t.raw, t.read, t.search, t.list];
+  let rawSearchNotMeasured: string | undefined;
+  if ('notMeasured' in rawSearch) rawSearchNotMeasured = rawSearch.notMeasured;
+  else {
+    try {
+      await checkRawSearch(servers, rawSearch);
+      targets.push(rawSearchTarget(rawSearch, 10, settings.duration));
+    } catch (error) {
+      rawSearchNotMeasured = error instanceof Error ? error.message : String(error);
+      settings.log(`  raw search left out: ${rawSearchNotMeasured}`);
+    }
+  }
+  const summaries = await alternate(targets, {
     rounds: settings.rounds,
     duration: settings.duration,
     warmup: settings.warmup,
@@ -73,6 +114,7 @@ export async function benchFhirApi(servers: Servers, size: number, settings: Ben
     read: pairedRatio(summaries.read, summaries.raw),
     search: pairedRatio(summaries.search, summaries.raw),
     list: pairedRatio(summaries.list, summaries.raw),
+    ...(rawSearchNotMeasured ? {} : { searchVsRawSearch: pairedRatio(summaries.search, summaries['raw-search']) }),
   };
   const clean = (name: string) => summaries[name]?.non2xx === 0;
   return {
@@ -81,6 +123,7 @@ export async function benchFhirApi(servers: Servers, size: number, settings: Ben
     shapes,
     summaries,
     ratios,
+    ...(rawSearchNotMeasured ? { rawSearchNotMeasured } : {}),
     targets: { read: 0.5, search: 0.25, searchP99Ms: 5 },
     isMet: {
       read: ratios.read >= 0.5 && clean('read'),
