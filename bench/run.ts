@@ -508,10 +508,12 @@ function printReport() {
           s.p99MsByRound.map((ms) => ms.toFixed(2)).join(' '),
           s.non2xx ? String(s.non2xx) : '0',
           `${s.serverCores.toFixed(2)} / ${s.generatorCores.toFixed(2)}`,
-          Number.isFinite(s.serverGcShare) ? `${(100 * s.serverGcShare).toFixed(1)} % / ${fmt.ms(s.serverLongestGcMs)} / ${fmt.ms(s.serverLongestStallMs)}` : '–',
+          Number.isFinite(s.serverGcShare)
+            ? `${(100 * s.serverGcShare).toFixed(1)} % (${(100 * s.serverMajorGcShare).toFixed(1)} %) / ${fmt.ms(s.serverLongestGcMs)} / ${fmt.ms(s.serverLongestStallMs)}`
+            : '–',
         ];
       });
-  const headers = ['target', 'req/s', 'p50', 'p99', 'req/s by round', 'p99 by round (ms)', 'non-2xx', 'cpu server / generator', 'server GC share / longest GC / longest stall'];
+  const headers = ['target', 'req/s', 'p50', 'p99', 'req/s by round', 'p99 by round (ms)', 'non-2xx', 'cpu server / generator', 'server GC share (old generation) / longest GC / longest stall'];
   if (results.token && !isNotMeasured(results.token)) {
     log('\nToken endpoint (10 connections):\n');
     const { pairs } = results.token;

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { youngGenerationBytes } from '../../src/server/idle-collection.ts';
 
 // Servers under test run in their own child process, pinned to one core with `taskset -c 1`
@@ -108,8 +108,12 @@ export async function startChild<Ready>(script: string, options: ChildOptions = 
   };
 }
 
-/** The server's own pauses since the previous `usage` call. */
-export type Pauses = { gcMs: number; longestGcMs: number; longestStallMs: number };
+/**
+ * The server's own pauses since the previous `usage` call. majorGcMs: the part of gcMs in the old
+ * generation's collections (mark-compact and its incremental marking steps), the rest being
+ * young-generation scavenges and weak callbacks.
+ */
+export type Pauses = { gcMs: number; majorGcMs: number; longestGcMs: number; longestStallMs: number };
 
 /** What `usage` answers: the process's CPU time so far, and its pauses since the previous call. */
 export type Usage = Pauses & { cpuMs: number };
@@ -130,10 +134,13 @@ function cpuMs(): number {
  */
 function watchPauses(): () => Pauses {
   let gcMs = 0;
+  let majorGcMs = 0;
   let longestGcMs = 0;
+  const major = new Set([constants.NODE_PERFORMANCE_GC_MAJOR, constants.NODE_PERFORMANCE_GC_INCREMENTAL]);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcMs += entry.duration;
+      if (major.has((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0)) majorGcMs += entry.duration;
       longestGcMs = Math.max(longestGcMs, entry.duration);
     }
   }).observe({ entryTypes: ['gc'] });
@@ -141,8 +148,9 @@ function watchPauses(): () => Pauses {
   const loop = monitorEventLoopDelay({ resolution: resolutionMs });
   loop.enable();
   return () => {
-    const pauses = { gcMs, longestGcMs, longestStallMs: Math.max(0, loop.max / 1e6 - resolutionMs) };
+    const pauses = { gcMs, majorGcMs, longestGcMs, longestStallMs: Math.max(0, loop.max / 1e6 - resolutionMs) };
     gcMs = 0;
+    majorGcMs = 0;
     longestGcMs = 0;
     loop.reset();
     return pauses;

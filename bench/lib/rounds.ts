@@ -16,7 +16,7 @@ export type Target = {
 };
 
 /** A run's result, with what the server used during it (NaN for a target without a server child). */
-export type Measured = LoadResult & { serverCores: number; serverGcShare: number; serverLongestGcMs: number; serverLongestStallMs: number };
+export type Measured = LoadResult & { serverCores: number; serverGcShare: number; serverMajorGcShare: number; serverLongestGcMs: number; serverLongestStallMs: number };
 
 export type Summary = {
   /** Medians over rounds. */
@@ -35,9 +35,11 @@ export type Summary = {
   generatorCores: number;
   /**
    * The server's own pauses: the median share of each run's time spent in garbage collection,
-   * and the longest collection and the longest event-loop stall of any round (ms).
+   * and in the old generation's collections alone (Pauses in child.ts), and the longest
+   * collection and the longest event-loop stall of any round (ms).
    */
   serverGcShare: number;
+  serverMajorGcShare: number;
   serverLongestGcMs: number;
   serverLongestStallMs: number;
 };
@@ -69,6 +71,7 @@ export function summarise(results: Measured[]): Summary {
     serverCores: round(median(results.map((r) => r.serverCores)), 2),
     generatorCores: round(median(results.map((r) => r.generatorCores)), 2),
     serverGcShare: round(median(results.map((r) => r.serverGcShare)), 3),
+    serverMajorGcShare: round(median(results.map((r) => r.serverMajorGcShare)), 3),
     serverLongestGcMs: round(Math.max(...results.map((r) => r.serverLongestGcMs)), 1),
     serverLongestStallMs: round(Math.max(...results.map((r) => r.serverLongestStallMs)), 1),
   };
@@ -81,11 +84,14 @@ async function measure(target: Target, duration: number): Promise<Measured> {
   const result = await runLoad(options);
   const wallMs = performance.now() - startedAt;
   const after = await target.server?.call<Usage>('usage');
-  if (!before || !after) return { ...result, serverCores: Number.NaN, serverGcShare: Number.NaN, serverLongestGcMs: Number.NaN, serverLongestStallMs: Number.NaN };
+  if (!before || !after) {
+    return { ...result, serverCores: Number.NaN, serverGcShare: Number.NaN, serverMajorGcShare: Number.NaN, serverLongestGcMs: Number.NaN, serverLongestStallMs: Number.NaN };
+  }
   return {
     ...result,
     serverCores: (after.cpuMs - before.cpuMs) / wallMs,
     serverGcShare: after.gcMs / wallMs,
+    serverMajorGcShare: after.majorGcMs / wallMs,
     serverLongestGcMs: after.longestGcMs,
     serverLongestStallMs: after.longestStallMs,
   };
@@ -125,10 +131,10 @@ export async function alternateRuns(targets: Target[], settings: RoundSettings):
       const result = await measure(target, settings.duration);
       results.get(target.name)?.push(result);
       const cpu = `cpu ${Number.isFinite(result.serverCores) ? result.serverCores.toFixed(2) : '?'}/${result.generatorCores.toFixed(2)}`;
-      const pauses = Number.isFinite(result.serverGcShare) ? ` gc ${(100 * result.serverGcShare).toFixed(1)}% stall ${Math.round(result.serverLongestStallMs)}ms` : '';
+      const pauses = Number.isFinite(result.serverGcShare) ? ` gc ${(100 * result.serverGcShare).toFixed(1)}% (major ${(100 * result.serverMajorGcShare).toFixed(1)}%) stall ${Math.round(result.serverLongestStallMs)}ms` : '';
       line.push(`${target.name} ${Math.round(result.rps)}/s p99 ${result.p99.toFixed(2)}ms ${cpu}${pauses}${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} errors/timeouts)` : ''}`);
     }
-    settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores; the server's GC share, longest stall): ${line.join(' · ')}`);
+    settings.log(`    round ${r + 1}/${settings.rounds} (cpu server/generator, cores; the server's GC share, its old generation's part, longest stall): ${line.join(' · ')}`);
   }
   return Object.fromEntries(results);
 }
