@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { pageLinks, searchsetBundleJson, searchsetEntryFormat } from '../../src/server/fhir/bundles.ts';
 import { searchLinkQuery } from '../../src/server/fhir/search-params.ts';
 import { nameKey } from '../../src/server/store/client-applications.ts';
-import { memory, serveCommands } from '../lib/child.ts';
+import { serveCommands } from '../lib/child.ts';
 import { NAME_WORDS } from '../lib/seed-data.ts';
 
 // The name search without our layers, to read the search's p99 against (docs/performance.md,
@@ -63,4 +63,4 @@ function close() {
 }
 process.on('SIGTERM', close);
 process.on('disconnect', close);
-serveCommands<RawSearchReady>({ origin: `http://127.0.0.1:${port}` }, { memory: () => memory() });
+serveCommands<RawSearchReady>({ origin: `http://127.0.0.1:${port}` }, {});
