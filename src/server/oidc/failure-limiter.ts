@@ -5,6 +5,8 @@
 export type FailureLimiter = {
   /** Milliseconds until `key` may try again, or 0 when it may try now. */
   retryAfter(key: string): number;
+  /** Failures `key` has in its current window. */
+  failures(key: string): number;
   recordFailure(key: string): void;
   reset(key: string): void;
 };
@@ -34,6 +36,9 @@ export function createFailureLimiter(options: {
       const window = current(key);
       if (!window || window.failures < maxFailures) return 0;
       return window.start + windowMs - now();
+    },
+    failures(key) {
+      return current(key)?.failures ?? 0;
     },
     recordFailure(key) {
       const window = current(key);

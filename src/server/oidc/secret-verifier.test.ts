@@ -21,6 +21,39 @@ describe('createSecretVerifier', () => {
     }
   });
 
+  it('hashes a secret once however many requests present it at once, and counts one failure for one guess', async () => {
+    const verifier = createSecretVerifier({ maxFailures: 2 });
+    const hash = await hashSecret('s3cret-value-of-enough-length');
+    const jobs = await watchHashJobs();
+    try {
+      const all = (n: number, secret: string) => Promise.all(Array.from({ length: n }, () => verifier.verify('c1', secret, hash)));
+      expect(new Set(await all(50, 's3cret-value-of-enough-length'))).toEqual(new Set(['valid']));
+      expect(jobs.stats().started).toBe(1);
+      expect(new Set(await all(20, 'wrong-1'))).toEqual(new Set(['invalid']));
+      expect(jobs.stats().started).toBe(2);
+      // Twenty copies of one guess were one failure: the client has one left.
+      expect(await verifier.verify('c1', 'wrong-2', hash)).toBe('invalid');
+      expect(await verifier.verify('c1', 'wrong-3', hash)).toBe('rate-limited');
+    } finally {
+      jobs.stop();
+    }
+  });
+
+  it('counts the hashes in flight against the limit, so guesses sent together cannot outrun it', async () => {
+    const verifier = createSecretVerifier({ maxFailures: 3 });
+    const hash = await hashSecret('right-secret-0123456789');
+    const jobs = await watchHashJobs();
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => verifier.verify('c1', `wrong-${i}`, hash)));
+      expect(results).toEqual(['invalid', 'invalid', 'invalid', 'rate-limited', 'rate-limited', 'rate-limited', 'rate-limited', 'rate-limited']);
+      expect(jobs.stats().started).toBe(3);
+      expect(verifier.retryAfterMs('c1')).toBeGreaterThan(0);
+      expect(await verifier.verify('c2', 'right-secret-0123456789', hash)).toBe('valid');
+    } finally {
+      jobs.stop();
+    }
+  });
+
   it('never lets a cached success answer for another stored hash (rotation)', async () => {
     const verifier = createSecretVerifier();
     const old = await hashSecret('old-secret-0123456789');
