@@ -527,6 +527,9 @@ function printReport() {
     const byPair = pairs.map((p) => `${p.oursName} / ${p.rawName} ${fmt.x(p.ratio)}`).join(', ');
     if (results.token.secondPairNotMeasured) log(`\nSecond pair not measured (${results.token.secondPairNotMeasured}): the figures above are the first pair's.`);
     else log(`\nRatio by pair: ${byPair}; judged, over both pairs' rounds: ${fmt.x(results.token.ratio)}`);
+    for (const { oursName, startBurst } of pairs) {
+      if (startBurst) log(`${oursName} took ${startBurst.requests} token requests at once as it started, in ${fmt.ms(startBurst.ms)}, before its rounds.`);
+    }
     const q = results.token.afterQuiet;
     log(
       `\nOne run after both were quiet for ${q.quietS} s (our idle collection ran; reported, not judged): ours ${fmt.rps(q.oursRps)} ` +
