@@ -1,5 +1,6 @@
 import { hashRaw } from '@node-rs/argon2';
 import { createHook } from 'node:async_hooks';
+import { afterEach } from 'vitest';
 
 // Node's async hooks see every hashing job handed to the thread pool, from the call until its
 // callback has run, so these counts are what node ran, not what our code says it ran: how tests
@@ -50,4 +51,19 @@ export async function watchHashJobs() {
     stats: () => ({ peak, started, inFlight: live.size }),
     stop: () => hook.disable(),
   };
+}
+
+export type HashJobs = Awaited<ReturnType<typeof watchHashJobs>>;
+
+/**
+ * For a test file: returns `watch`, which starts watching hash jobs for the current test; the
+ * watch stops after that test, whether it passed or not.
+ */
+export function watchHashJobsPerTest(): () => Promise<HashJobs> {
+  let current: HashJobs | undefined;
+  afterEach(() => {
+    current?.stop();
+    current = undefined;
+  });
+  return async () => (current = await watchHashJobs());
 }

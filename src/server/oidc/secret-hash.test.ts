@@ -1,10 +1,9 @@
 import { randomBytes, scrypt } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { watchHashJobs } from '../../test-support/hash-jobs.ts';
+import { describe, expect, it } from 'vitest';
+import { watchHashJobsPerTest } from '../../test-support/hash-jobs.ts';
 import { hashSecret, MAX_CONCURRENT_DERIVATIONS, verifySecret } from './secret-hash.ts';
 
-let watcher: Awaited<ReturnType<typeof watchHashJobs>> | undefined;
-afterEach(() => watcher?.stop());
+const watchHashJobs = watchHashJobsPerTest();
 
 const PHC = /^\$argon2id\$v=19\$m=32768,t=3,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/;
 
@@ -58,7 +57,7 @@ describe('hashSecret / verifySecret', () => {
       'scrypt$15$8$1$salt',
       `scrypt$x$8$1$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`,
     ];
-    watcher = await watchHashJobs();
+    const watcher = await watchHashJobs();
     for (const stored of malformed) expect(await verifySecret('some-secret-0123456789', stored), stored).toBe(false);
     expect(watcher.stats().started).toBe(0);
   });
@@ -70,7 +69,7 @@ describe('hash concurrency', () => {
   it(`runs at most ${MAX_CONCURRENT_DERIVATIONS} derivations at once across hashing and verification, and finishes them all`, async () => {
     const known = await hashSecret('known-secret-0123456789');
     const legacy = await legacyScryptHash('legacy-secret-0123456789');
-    watcher = await watchHashJobs();
+    const watcher = await watchHashJobs();
     const hashes = Array.from({ length: 4 }, (_, i) => hashSecret(`secret-${i}-abcdefghijklmnopqrstuvwxyz`));
     const verifications = [
       verifySecret('known-secret-0123456789', known),
@@ -93,7 +92,7 @@ describe('hash concurrency', () => {
     const failures = await Promise.allSettled(Array.from({ length: MAX_CONCURRENT_DERIVATIONS + 1 }, () => verifySecret('x', refused)));
     expect(failures.every((result) => result.status === 'rejected')).toBe(true);
 
-    watcher = await watchHashJobs();
+    const watcher = await watchHashJobs();
     const stored = await Promise.all(Array.from({ length: MAX_CONCURRENT_DERIVATIONS + 1 }, (_, i) => hashSecret(`after-failure-${i}`)));
     expect(await verifySecret('after-failure-0', stored[0] as string)).toBe(true);
     expect(watcher.stats().peak).toBe(MAX_CONCURRENT_DERIVATIONS);

@@ -1,17 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { watchHashJobs } from '../../test-support/hash-jobs.ts';
+import { describe, expect, it } from 'vitest';
+import { watchHashJobsPerTest } from '../../test-support/hash-jobs.ts';
 import { createFailureLimiter } from './failure-limiter.ts';
 import { hashSecret } from './secret-hash.ts';
 import { createSecretVerifier } from './secret-verifier.ts';
 
 describe('createSecretVerifier', () => {
-  let watcher: Awaited<ReturnType<typeof watchHashJobs>> | undefined;
-  afterEach(() => watcher?.stop());
+  const watchHashJobs = watchHashJobsPerTest();
 
   it('verifies against the stored hash once, then answers the same secret from its cache', async () => {
     const verifier = createSecretVerifier();
     const hash = await hashSecret('s3cret-value-of-enough-length');
-    const jobs = (watcher = await watchHashJobs());
+    const jobs = await watchHashJobs();
     expect(await verifier.verify('c1', 's3cret-value-of-enough-length', hash)).toBe('valid');
     expect(jobs.stats().started).toBe(1);
     for (let i = 0; i < 20; i++) expect(await verifier.verify('c1', 's3cret-value-of-enough-length', hash)).toBe('valid');
@@ -23,7 +22,7 @@ describe('createSecretVerifier', () => {
   it('hashes a secret once however many requests present it at once, and counts one failure for one guess', async () => {
     const verifier = createSecretVerifier({ maxFailures: 2 });
     const hash = await hashSecret('s3cret-value-of-enough-length');
-    const jobs = (watcher = await watchHashJobs());
+    const jobs = await watchHashJobs();
     const all = (n: number, secret: string) => Promise.all(Array.from({ length: n }, () => verifier.verify('c1', secret, hash)));
     expect(new Set(await all(50, 's3cret-value-of-enough-length'))).toEqual(new Set(['valid']));
     expect(jobs.stats().started).toBe(1);
@@ -37,7 +36,7 @@ describe('createSecretVerifier', () => {
   it('counts the hashes in flight against the limit, so guesses sent together cannot outrun it', async () => {
     const verifier = createSecretVerifier({ maxFailures: 3 });
     const hash = await hashSecret('right-secret-0123456789');
-    const jobs = (watcher = await watchHashJobs());
+    const jobs = await watchHashJobs();
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => verifier.verify('c1', `wrong-${i}`, hash)));
     expect(results).toEqual(['invalid', 'invalid', 'invalid', 'rate-limited', 'rate-limited', 'rate-limited', 'rate-limited', 'rate-limited']);
     expect(jobs.stats().started).toBe(3);
