@@ -24,7 +24,7 @@ const zones = Object.entries(LAYERS).flatMap(([target, forbidden]) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/', 'bench/results/', 'bench/.bundle.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
