@@ -14,6 +14,7 @@ import { hashSecret } from '../oidc/secret-hash.ts';
 import type { ClientApplicationStore, CurrentClientApplication, SecretChange } from '../store/client-applications.ts';
 import { historyBundle, pageLinks, searchsetBundleJson, searchsetEntryFormat, weakEtag } from './bundles.ts';
 import { capabilityStatement } from './capability-statement.ts';
+import { httpDate } from './http-date.ts';
 import { badRequest, FhirHttpError, gone, notFound } from './fhir-http-error.ts';
 import { DEFAULT_COUNT, MAX_COUNT, dateInterval, parseSearchParams, searchLinkQuery } from './search-params.ts';
 
@@ -128,7 +129,7 @@ function preconditionFailure(id: string, current: CurrentClientApplication | und
 
 function versionHeaders(reply: FastifyReply, status: number, versionId: string | number, lastUpdated: string | undefined) {
   reply.code(status).type(FHIR_JSON).header('etag', weakEtag(versionId));
-  if (lastUpdated) reply.header('last-modified', new Date(lastUpdated).toUTCString());
+  if (lastUpdated) reply.header('last-modified', httpDate(lastUpdated));
   return reply;
 }
 
