@@ -19,21 +19,17 @@ function digits(text: string, start: number, count: number): number {
   return value;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-const daysInMonth = (year: number, month: number) => (month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+const daysInMonth = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number));
 
 /** Is `text` an instant as toISOString writes it for years 0000–9999: `YYYY-MM-DDTHH:mm:ss.sssZ`, a real date and time? */
 function isCanonicalInstant(text: string, year: number, month: number, day: number): boolean {
-  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') {
-    return false;
-  }
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) &&
-    hour <= 23 && minute <= 59 && second <= 59 && !Number.isNaN(digits(text, 20, 3))
-  );
+  const isShaped =
+    text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z';
+  // NaN (a character that is not a digit) fails every comparison.
+  if (!isShaped || !(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return false;
+  return digits(text, 11, 2) <= 23 && digits(text, 14, 2) <= 59 && digits(text, 17, 2) <= 59 && digits(text, 20, 3) >= 0;
 }
 
 /** `new Date(isoInstant).toUTCString()`, written directly for the store's own timestamps. */

@@ -14,8 +14,8 @@ import { hashSecret } from '../oidc/secret-hash.ts';
 import type { ClientApplicationStore, CurrentClientApplication, SecretChange } from '../store/client-applications.ts';
 import { historyBundle, pageLinks, searchsetBundleJson, searchsetEntryFormat, weakEtag } from './bundles.ts';
 import { capabilityStatement } from './capability-statement.ts';
-import { httpDate } from './http-date.ts';
 import { badRequest, FhirHttpError, gone, notFound } from './fhir-http-error.ts';
+import { httpDate } from './http-date.ts';
 import { DEFAULT_COUNT, MAX_COUNT, dateInterval, parseSearchParams, searchLinkQuery } from './search-params.ts';
 
 /** The FHIR interaction a route performs; one hook can authorise requests by it. */
