@@ -19,17 +19,12 @@ function digits(text: string, start: number, count: number): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-const daysInMonth = (year: number, month: number) => (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number));
-
-/** Is `text` an instant as toISOString writes it for years 0000–9999: `YYYY-MM-DDTHH:mm:ss.sssZ`, a real date and time? */
-function isCanonicalInstant(text: string, year: number, month: number, day: number): boolean {
+/** Is `text` shaped as toISOString writes an instant for years 0000–9999, `YYYY-MM-DDTHH:mm:ss.sssZ`, with a real time of day? */
+function isIsoShaped(text: string): boolean {
   const isShaped =
     text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && text[19] === '.' && text[23] === 'Z';
   // NaN (a character that is not a digit) fails every comparison.
-  if (!isShaped || !(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return false;
-  return digits(text, 11, 2) <= 23 && digits(text, 14, 2) <= 59 && digits(text, 17, 2) <= 59 && digits(text, 20, 3) >= 0;
+  return isShaped && digits(text, 11, 2) <= 23 && digits(text, 14, 2) <= 59 && digits(text, 17, 2) <= 59 && digits(text, 20, 3) >= 0;
 }
 
 /** `new Date(isoInstant).toUTCString()`, written directly for the store's own timestamps. */
@@ -37,10 +32,13 @@ export function httpDate(isoInstant: string): string {
   const year = digits(isoInstant, 0, 4);
   const month = digits(isoInstant, 5, 2);
   const day = digits(isoInstant, 8, 2);
-  if (!isCanonicalInstant(isoInstant, year, month, day)) return new Date(isoInstant).toUTCString();
-  // 1970-01-01 was a Thursday. Date.UTC counts years 0–99 as 1900–1999, so it is given 2000 more
-  // (400 years are exactly 146,097 days, 20,871 weeks: the weekday is unchanged).
-  const days = Math.floor(Date.UTC(year + 2000, month - 1, day) / DAY_MS);
-  const weekday = WEEKDAYS_FROM_THURSDAY[((days % 7) + 7) % 7] as string;
+  // Date.UTC counts years 0–99 as 1900–1999, so it is given 2000 more (400 years are exactly
+  // 146,097 days, 20,871 weeks: the weekday is unchanged). It rolls a day past the month's end
+  // (30 February) into the next month, which is how such a day is told apart; NaN fails it too.
+  const dayStart = Date.UTC(year + 2000, month - 1, day);
+  const isRealDay = month >= 1 && month <= 12 && day >= 1 && dayStart < Date.UTC(year + 2000, month, 1);
+  if (!isRealDay || !isIsoShaped(isoInstant)) return new Date(isoInstant).toUTCString();
+  // 1970-01-01 was a Thursday.
+  const weekday = WEEKDAYS_FROM_THURSDAY[((Math.floor(dayStart / DAY_MS) % 7) + 7) % 7] as string;
   return `${weekday}, ${isoInstant.slice(8, 10)} ${MONTHS[month - 1]} ${isoInstant.slice(0, 4)} ${isoInstant.slice(11, 19)} GMT`;
 }
