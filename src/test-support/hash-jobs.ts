@@ -57,13 +57,17 @@ export type HashJobs = Awaited<ReturnType<typeof watchHashJobs>>;
 
 /**
  * For a test file: returns `watch`, which starts watching hash jobs for the current test; the
- * watch stops after that test, whether it passed or not.
+ * watch stops after that test, whether it passed or not, or when the test starts another.
  */
 export function watchHashJobsPerTest(): () => Promise<HashJobs> {
   let current: HashJobs | undefined;
-  afterEach(() => {
+  const stop = () => {
     current?.stop();
     current = undefined;
-  });
-  return async () => (current = await watchHashJobs());
+  };
+  afterEach(stop);
+  return async () => {
+    stop();
+    return (current = await watchHashJobs());
+  };
 }
